@@ -1,0 +1,8 @@
+//! sagescope: a static network auditor for Amazon SageMaker Studio domains.
+//!
+//! Data flows one way: AWS API JSON (import) -> [`snapshot::Snapshot`] ->
+//! [`graph::Topology`] -> [`engine`] (queries) -> report -> render.
+
+pub mod engine;
+pub mod graph;
+pub mod snapshot;
