@@ -5,4 +5,6 @@
 
 pub mod engine;
 pub mod graph;
+pub mod import;
+pub mod report;
 pub mod snapshot;
