@@ -1,9 +1,15 @@
 //! PURE. Flow spaces, path search, verdicts, witness and blocked paths.
 
+pub mod atoms;
+mod dns;
+mod eval;
 pub mod result;
+pub mod rules;
+pub mod space;
 
 use std::net::Ipv4Addr;
 
+pub use dns::{endpoint_service_name, public_name};
 pub use result::{Blocker, Direction, Hop, PathResult, Verdict};
 
 use crate::graph::Topology;
@@ -106,13 +112,5 @@ pub fn evaluate(
     flow: &FlowSpec,
     settings: &Settings,
 ) -> PathResult {
-    let _ = (topo, src, dst, flow, settings);
-    PathResult {
-        verdict: Verdict::Unknown,
-        blocked_at: vec![],
-        path: vec![],
-        return_path: vec![],
-        notes: vec!["engine not implemented yet".into()],
-        reachable_part: None,
-    }
+    eval::evaluate(topo, src, dst, flow, settings)
 }

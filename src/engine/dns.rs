@@ -1,0 +1,246 @@
+//! Name resolution of AWS service endpoints, the way the SDK in a Studio app
+//! sees it.
+//!
+//! An interface endpoint answers for the service's public name only when
+//! the endpoint has PrivateDnsEnabled *and* the VPC has both enableDnsSupport
+//! and enableDnsHostnames (F4, F5); and only through the Amazon-provided
+//! resolver: with custom DHCP name servers the answer depends on resolvers
+//! sagescope cannot see, so the verdict is `unknown`. Otherwise the name
+//! resolves to the service's public addresses, which only a NAT gateway (or
+//! an internet gateway with a public IP) reaches. S3 is special: a gateway
+//! endpoint changes routing, not DNS, so S3 keeps its public addresses and
+//! the prefix-list route carries them.
+
+use crate::snapshot::EndpointType;
+
+use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
+use super::eval::{Ctx, ResolvedParts};
+use super::result::{Blocker, Direction, Hop};
+use super::space::Iv;
+
+/// The PrivateLink service name of a service suffix in a region.
+pub fn endpoint_service_name(service: &str, region: &str) -> String {
+    match service {
+        "studio" | "notebook" | "experiments" | "partner-app" => format!("aws.sagemaker.{region}.{service}"),
+        _ => format!("com.amazonaws.{region}.{service}"),
+    }
+}
+
+/// The public DNS name clients use (for witness text only).
+pub fn public_name(service: &str, region: &str) -> String {
+    match service {
+        "sagemaker.api" => format!("api.sagemaker.{region}.amazonaws.com"),
+        "sagemaker.runtime" => format!("runtime.sagemaker.{region}.amazonaws.com"),
+        "studio" => format!("studio.{region}.sagemaker.aws"),
+        "ecr.api" => format!("api.ecr.{region}.amazonaws.com"),
+        "ecr.dkr" => format!("*.dkr.ecr.{region}.amazonaws.com"),
+        s => format!("{s}.{region}.amazonaws.com"),
+    }
+}
+
+/// ip-ranges.json service keys for a service suffix.
+fn ip_ranges_service(service: &str) -> &'static str {
+    match service {
+        "s3" => "S3",
+        "dynamodb" => "DYNAMODB",
+        "ec2" => "EC2",
+        _ => "AMAZON",
+    }
+}
+
+/// Whether an endpoint policy is the default full-access one.
+pub fn is_full_access_policy(doc: &str) -> bool {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(doc) else {
+        return false;
+    };
+    let stmts = match &v["Statement"] {
+        serde_json::Value::Array(a) => a.clone(),
+        o @ serde_json::Value::Object(_) => vec![o.clone()],
+        _ => return false,
+    };
+    let star = |x: &serde_json::Value| match x {
+        serde_json::Value::String(s) => s == "*",
+        serde_json::Value::Array(a) => a.iter().any(|e| e == "*"),
+        serde_json::Value::Object(o) => o.get("AWS").is_some_and(|a| a == "*"),
+        _ => false,
+    };
+    stmts.iter().any(|s| {
+        s["Effect"] == "Allow" && star(&s["Principal"]) && star(&s["Action"]) && star(&s["Resource"]) && s.get("Condition").is_none()
+    })
+}
+
+pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str, region: &str) -> super::eval::Resolved {
+    let topo = cx.topo();
+    let name = endpoint_service_name(service, region);
+    let host = public_name(service, region);
+    let mut hops = Vec::new();
+    let mut blockers = Vec::new();
+    let mut unknown = false;
+
+    let Some(vpc_id) = vpc else {
+        cx.note(format!("{host}: the source's VPC is unknown"));
+        return ResolvedParts { addrs: AddrMatch::default(), label: host, pre_hops: hops, pre_blockers: blockers, unknown: true }.into();
+    };
+    let v = topo.vpc(vpc_id);
+    let endpoints: Vec<_> = topo
+        .snapshot
+        .vpc_endpoints
+        .iter()
+        .filter(|e| e.vpc_id == vpc_id && e.service_name == name)
+        .collect();
+    let gateway = endpoints.iter().find(|e| e.endpoint_type == EndpointType::Gateway);
+    let interface = endpoints
+        .iter()
+        .find(|e| e.endpoint_type == EndpointType::Interface && e.state.as_deref().is_none_or(|s| s == "available"));
+    if let Some(e) = endpoints
+        .iter()
+        .find(|e| e.endpoint_type == EndpointType::Interface && e.state.as_deref().is_some_and(|s| s != "available"))
+    {
+        cx.note(format!("{} ({name}) is {}; it does not serve traffic", e.id, e.state.as_deref().unwrap_or("")));
+    }
+
+    // Name resolution through the Amazon resolver?
+    let dhcp_custom = v.and_then(|v| v.dhcp_options_id.as_deref()).and_then(|d| topo.dhcp_options(d)).filter(|d| {
+        !d.domain_name_servers.is_empty() && d.domain_name_servers.iter().any(|s| s != "AmazonProvidedDNS")
+    });
+    let dns_support = v.and_then(|v| v.enable_dns_support);
+    let dns_hostnames = v.and_then(|v| v.enable_dns_hostnames);
+
+    let use_interface = match (interface, gateway) {
+        // S3: with a gateway endpoint in the VPC, in-VPC clients keep using
+        // the gateway (private DNS for S3 interface endpoints defaults to
+        // inbound-resolver-only in that case).
+        (Some(_), Some(_)) if service == "s3" => None,
+        (Some(i), _) => Some(*i),
+        _ => None,
+    };
+
+    if let Some(ep) = use_interface {
+        if let Some(d) = dhcp_custom {
+            unknown = true;
+            cx.note(format!(
+                "{vpc_id} uses DHCP options {} with name servers {}; whether {host} resolves to {} cannot be established from the snapshot",
+                d.id,
+                d.domain_name_servers.join(", "),
+                ep.id
+            ));
+        }
+        let private_dns = ep.private_dns_enabled && dns_support == Some(true) && dns_hostnames == Some(true);
+        if ep.private_dns_enabled && (dns_support.is_none() || dns_hostnames.is_none()) && dns_support != Some(false) && dns_hostnames != Some(false) {
+            unknown = true;
+            cx.note(format!("the DNS attributes of {vpc_id} were not captured; private DNS of {} is assumed but unproven", ep.id));
+        }
+        if private_dns || (unknown && ep.private_dns_enabled && dns_support != Some(false) && dns_hostnames != Some(false)) {
+            let mut ivs = Vec::new();
+            let mut ips = Vec::new();
+            for eni in &ep.network_interface_ids {
+                match topo.eni(eni) {
+                    Some(e) => {
+                        for p in &e.private_ips {
+                            ivs.push(ip_iv(p.address));
+                            ips.push(p.address.to_string());
+                        }
+                    }
+                    None => {
+                        unknown = true;
+                        cx.note(format!("{} lists {eni}, which is not in the snapshot", ep.id));
+                    }
+                }
+            }
+            if ep.network_interface_ids.is_empty() {
+                unknown = true;
+                cx.note(format!("{} has no network interfaces in the snapshot", ep.id));
+            }
+            hops.push(Hop {
+                resource: ep.id.clone(),
+                kind: "dns".into(),
+                decision: "resolve".into(),
+                rule: format!("{host} -> {} (private DNS of {})", if ips.is_empty() { "?".to_string() } else { ips.join(", ") }, ep.id),
+            });
+            return ResolvedParts {
+                addrs: AddrMatch::exact(ivs),
+                label: format!("{service} via {}", ep.id),
+                pre_hops: hops,
+                pre_blockers: blockers,
+                unknown,
+            }
+            .into();
+        }
+        // The endpoint exists but its name is not the service's.
+        let (res, code, reason) = if !ep.private_dns_enabled {
+            (ep.id.clone(), "PRIVATE_DNS_DISABLED", format!("{} ({name}) has private DNS disabled, so {host} resolves to the public service addresses (F4)", ep.id))
+        } else {
+            (
+                vpc_id.to_string(),
+                "VPC_DNS_ATTRIBUTES_DISABLED",
+                format!(
+                    "{vpc_id} has enableDnsSupport={} and enableDnsHostnames={}; both must be true for the private DNS of {} (F5)",
+                    dns_support.map(|b| b.to_string()).unwrap_or("unknown".into()),
+                    dns_hostnames.map(|b| b.to_string()).unwrap_or("unknown".into()),
+                    ep.id
+                ),
+            )
+        };
+        blockers.push(Blocker { resource: res.clone(), kind: if code == "PRIVATE_DNS_DISABLED" { "vpc-endpoint".into() } else { "vpc".into() }, direction: Direction::Forward, code: code.into(), reason });
+        hops.push(Hop { resource: res, kind: "dns".into(), decision: "resolve".into(), rule: format!("{host} -> public addresses ({} not used)", ep.id) });
+    } else if gateway.is_none() {
+        if let Some(d) = dhcp_custom {
+            let _ = d;
+        }
+        blockers.push(Blocker {
+            resource: vpc_id.to_string(),
+            kind: "vpc".into(),
+            direction: Direction::Forward,
+            code: "NO_VPC_ENDPOINT".into(),
+            reason: format!("{vpc_id} has no interface endpoint for {name}; {host} resolves to public addresses"),
+        });
+        hops.push(Hop { resource: host.clone(), kind: "dns".into(), decision: "resolve".into(), rule: format!("{host} -> public addresses (no endpoint for {name})") });
+    } else {
+        hops.push(Hop { resource: host.clone(), kind: "dns".into(), decision: "resolve".into(), rule: format!("{host} -> public addresses") });
+    }
+
+    // The public addresses: ip-ranges.json, else the service's managed
+    // prefix list, else a symbolic atom.
+    let key = ip_ranges_service(service);
+    let from_ranges: Vec<Iv> = cx
+        .settings()
+        .ip_ranges
+        .as_ref()
+        .map(|r| r.prefixes.iter().filter(|(s, reg, _)| s == key && reg == region).map(|(_, _, n)| net_iv(*n)).collect())
+        .unwrap_or_default();
+    let addrs = if !from_ranges.is_empty() {
+        AddrMatch::exact(from_ranges)
+    } else if let Some(pl) = topo.snapshot.prefix_lists.iter().find(|p| p.name == name && p.entries_known && !p.cidrs.is_empty()) {
+        AddrMatch::exact(
+            pl.cidrs
+                .iter()
+                .filter_map(|c| match c {
+                    ipnet::IpNet::V4(n) => Some(net_iv(*n)),
+                    _ => None,
+                })
+                .collect(),
+        )
+    } else {
+        let a = cx.atoms_mut().add(AtomKind::Service { service: service.to_string(), region: region.to_string() });
+        AddrMatch::exact(vec![Iv::point(a)])
+    };
+    ResolvedParts { addrs, label: format!("{service} public endpoint"), pre_hops: hops, pre_blockers: blockers, unknown }.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_names() {
+        assert_eq!(endpoint_service_name("sagemaker.api", "eu-west-1"), "com.amazonaws.eu-west-1.sagemaker.api");
+        assert_eq!(endpoint_service_name("studio", "eu-west-1"), "aws.sagemaker.eu-west-1.studio");
+    }
+
+    #[test]
+    fn full_access_policy_detection() {
+        assert!(is_full_access_policy(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#));
+        assert!(!is_full_access_policy(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#));
+        assert!(!is_full_access_policy("not json"));
+    }
+}

@@ -1,0 +1,360 @@
+//! Security groups and network ACLs as packet sets.
+//!
+//! Each filter turns into two [`Space`]s over packets: `sure` (certainly
+//! admitted) and `maybe` (possibly admitted, when a rule depends on data the
+//! snapshot lacks: a missing group, a prefix list without entries). AWS
+//! semantics that matter here:
+//! - security groups are allow-only and stateful: a packet passes if *any*
+//!   rule of *any* group on the ENI admits it; replies are not checked;
+//! - a rule's peer is CIDRs, IPv6 CIDRs (never match IPv4 flows), prefix
+//!   lists, or groups (the private addresses of the group's members);
+//! - network ACLs are stateless and ordered: the lowest-numbered matching
+//!   entry decides; the `*` entry (32767) denies; port ranges apply to the
+//!   destination port in both directions, which is why replies need the
+//!   client's ephemeral ports open.
+
+use crate::graph::Topology;
+use crate::snapshot::{NaclEntry, NetworkAcl, Protocol, RuleAction, SgRule};
+
+use super::atoms::{ip_iv, AddrMatch, Atoms};
+use super::space::{Cube, Iv, Space, DPORT, DST, FULL, PROTO, SPORT, SRC};
+
+/// A filter as packet sets: `sure` ⊆ `maybe`.
+#[derive(Debug, Clone, Default)]
+pub struct Admits {
+    pub sure: Space,
+    pub maybe: Space,
+}
+
+/// Protocol/port cubes of a rule: (protocol, source-port dim, destination-port dim).
+fn proto_ports(protocol: Protocol, from: Option<i32>, to: Option<i32>) -> (Iv, Iv, Iv) {
+    let any = Iv::new(0, 65535);
+    match protocol {
+        Protocol::All => (Iv::new(0, 255), any, any),
+        Protocol::Number(n @ (6 | 17)) => {
+            let r = match (from, to) {
+                (Some(f), Some(t)) if f >= 0 && t >= 0 && f <= t => {
+                    Iv::new(f.min(65535) as u64, t.min(65535) as u64)
+                }
+                (Some(f), Some(t)) if f >= 0 && t >= 0 => Iv::new(1, 0), // empty
+                _ => any,
+            };
+            (Iv::point(n as u64), any, r)
+        }
+        // ICMP: "port" dims carry type (destination) and code (source).
+        Protocol::Number(n @ (1 | 58)) => {
+            let ty = match from {
+                Some(t) if (0..=255).contains(&t) => Iv::point(t as u64),
+                _ => any,
+            };
+            let code = match to {
+                Some(c) if (0..=255).contains(&c) => Iv::point(c as u64),
+                _ => any,
+            };
+            (Iv::point(n as u64), code, ty)
+        }
+        Protocol::Number(n) => (Iv::point(n as u64), any, any),
+    }
+}
+
+fn product(pp: (Iv, Iv, Iv), peer_dim: usize, addrs: &[Iv]) -> Space {
+    let mut s = Space::empty();
+    for a in addrs {
+        let mut c: Cube = FULL;
+        c[PROTO] = pp.0;
+        c[SPORT] = pp.1;
+        c[DPORT] = pp.2;
+        c[peer_dim] = *a;
+        s = s.union(&Space::cube(c));
+    }
+    s
+}
+
+/// The addresses a security-group rule's peers stand for.
+pub fn sg_rule_peers(topo: &Topology, atoms: &Atoms, rule: &SgRule) -> AddrMatch {
+    let mut m = AddrMatch::default();
+    for n in &rule.ipv4 {
+        m.extend(atoms.cover_cidr(*n));
+    }
+    for pl in &rule.prefix_lists {
+        m.extend(prefix_list_addrs(topo, atoms, pl));
+    }
+    for g in &rule.groups {
+        if topo.security_group(&g.group_id).is_none() {
+            // Missing or foreign group: its members are unknown.
+            m.extend(AddrMatch::unknown());
+            continue;
+        }
+        let mut v: Vec<Iv> = topo
+            .group_members(&g.group_id)
+            .map(|ip| Iv::point(ip as u64))
+            .collect();
+        v.extend(atoms.members_of_group(&g.group_id));
+        m.extend(AddrMatch::exact(v));
+    }
+    m
+}
+
+/// The addresses of a prefix list (entries, plus the service it stands for).
+pub fn prefix_list_addrs(topo: &Topology, atoms: &Atoms, id: &str) -> AddrMatch {
+    let Some(pl) = topo.prefix_list(id) else {
+        return AddrMatch::unknown();
+    };
+    let mut m = AddrMatch::exact(atoms.covered_by_prefix_list_name(&pl.name));
+    if !pl.entries_known {
+        let mut u = AddrMatch::unknown();
+        u.sure = m.sure.clone();
+        return u;
+    }
+    for c in &pl.cidrs {
+        if let ipnet::IpNet::V4(n) = c {
+            m.extend(atoms.cover_cidr(*n));
+        }
+    }
+    m
+}
+
+/// One security-group rule as packets (egress matches the destination,
+/// ingress the source).
+pub fn sg_rule_admits(topo: &Topology, atoms: &Atoms, rule: &SgRule, egress: bool) -> Admits {
+    let pp = proto_ports(rule.protocol, rule.from_port, rule.to_port);
+    let peers = sg_rule_peers(topo, atoms, rule);
+    let dim = if egress { DST } else { SRC };
+    Admits {
+        sure: product(pp, dim, &peers.sure),
+        maybe: product(pp, dim, &peers.maybe),
+    }
+}
+
+/// A set of security groups on one ENI, one direction.
+/// Returns the admitted packets and whether any group was missing.
+pub fn sg_set_admits(topo: &Topology, atoms: &Atoms, groups: &[String], egress: bool) -> Admits {
+    let mut out = Admits::default();
+    for g in groups {
+        match topo.security_group(g) {
+            None => {
+                out.maybe = Space::full();
+            }
+            Some(sg) => {
+                let rules = if egress { &sg.egress } else { &sg.ingress };
+                for r in rules {
+                    let a = sg_rule_admits(topo, atoms, r, egress);
+                    out.sure = out.sure.union(&a.sure);
+                    out.maybe = out.maybe.union(&a.maybe);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Text of a rule for witnesses: "tcp 443 to pl-63a5400a".
+pub fn describe_sg_rule(rule: &SgRule, egress: bool) -> String {
+    let (_, _, ports) = proto_ports(rule.protocol, rule.from_port, rule.to_port);
+    let proto = match rule.protocol {
+        Protocol::All => "all traffic".to_string(),
+        p if p.has_ports() => {
+            if ports == Iv::new(0, 65535) {
+                format!("{p} all ports")
+            } else if ports.lo == ports.hi {
+                format!("{p} {}", ports.lo)
+            } else {
+                format!("{p} {}-{}", ports.lo, ports.hi)
+            }
+        }
+        p => p.to_string(),
+    };
+    let mut peers: Vec<String> = rule.ipv4.iter().map(|n| n.to_string()).collect();
+    peers.extend(rule.ipv6.iter().map(|n| n.to_string()));
+    peers.extend(rule.prefix_lists.iter().cloned());
+    peers.extend(rule.groups.iter().map(|g| g.group_id.clone()));
+    let dir = if egress { "to" } else { "from" };
+    format!("{proto} {dir} {}", peers.join(", "))
+}
+
+/// The NACL entries of one direction in evaluation order.
+fn entries(acl: &NetworkAcl, egress: bool) -> Vec<&NaclEntry> {
+    let mut v: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
+    v.sort_by_key(|e| e.rule_number);
+    v
+}
+
+fn nacl_entry_admits(atoms: &Atoms, e: &NaclEntry, egress: bool) -> Option<Admits> {
+    // IPv6 entries never match IPv4 packets.
+    let cidr = e.cidr?;
+    let (from, to) = match (e.protocol, e.port_range, e.icmp_type_code) {
+        (Protocol::Number(1 | 58), _, Some((t, c))) => (Some(t), Some(c)),
+        (_, Some(r), _) => (Some(r.from as i32), Some(r.to as i32)),
+        _ => (None, None),
+    };
+    let pp = proto_ports(e.protocol, from, to);
+    let m = atoms.cover_cidr(cidr);
+    let dim = if egress { DST } else { SRC };
+    Some(Admits {
+        sure: product(pp, dim, &m.sure),
+        maybe: product(pp, dim, &m.maybe),
+    })
+}
+
+/// A NACL direction as packets: first match wins, `*` denies.
+pub fn nacl_admits(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> Admits {
+    let mut rem_sure = Space::full(); // not possibly matched yet
+    let mut rem_maybe = Space::full(); // not certainly matched yet
+    let mut out = Admits::default();
+    for e in entries(acl, egress) {
+        let Some(a) = nacl_entry_admits(atoms, e, egress) else {
+            continue;
+        };
+        if e.action == RuleAction::Allow {
+            out.sure = out.sure.union(&rem_sure.intersect(&a.sure));
+            out.maybe = out.maybe.union(&rem_maybe.intersect(&a.maybe));
+        }
+        rem_sure = rem_sure.subtract(&a.maybe);
+        rem_maybe = rem_maybe.subtract(&a.sure);
+        if rem_maybe.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
+/// The NACL entries that decide some of `packets`, in order, as text
+/// ("rule 100 allow tcp 443 0.0.0.0/0"), and whether a deny decided any.
+pub fn nacl_witness(atoms: &Atoms, acl: &NetworkAcl, egress: bool, packets: &Space) -> (Vec<String>, Vec<String>) {
+    let mut rem = packets.clone();
+    let (mut allows, mut denies) = (Vec::new(), Vec::new());
+    for e in entries(acl, egress) {
+        if rem.is_empty() {
+            break;
+        }
+        let Some(a) = nacl_entry_admits(atoms, e, egress) else {
+            continue;
+        };
+        if !rem.intersect(&a.maybe).is_empty() {
+            let text = describe_nacl_entry(e);
+            if e.action == RuleAction::Allow {
+                allows.push(text);
+            } else {
+                denies.push(text);
+            }
+        }
+        rem = rem.subtract(&a.sure);
+    }
+    if !rem.is_empty() {
+        denies.push("rule * deny all".to_string());
+    }
+    (allows, denies)
+}
+
+pub fn describe_nacl_entry(e: &NaclEntry) -> String {
+    let num = if e.rule_number >= 32767 {
+        "*".to_string()
+    } else {
+        e.rule_number.to_string()
+    };
+    let action = match e.action {
+        RuleAction::Allow => "allow",
+        RuleAction::Deny => "deny",
+    };
+    let proto = match e.protocol {
+        Protocol::All => "all".to_string(),
+        p => p.to_string(),
+    };
+    let ports = match e.port_range {
+        Some(r) if e.protocol.has_ports() => format!(" {r}"),
+        _ => String::new(),
+    };
+    let cidr = e
+        .cidr
+        .map(|c| c.to_string())
+        .or(e.ipv6_cidr.map(|c| c.to_string()))
+        .unwrap_or_default();
+    let dir = if e.egress { "to" } else { "from" };
+    format!("rule {num} {action} {proto}{ports} {dir} {cidr}")
+}
+
+/// The address of an ENI-like owner as an interval (helper for callers).
+pub fn addr_ivs(ips: &[std::net::Ipv4Addr]) -> Vec<Iv> {
+    ips.iter().map(|ip| ip_iv(*ip)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{PortRange, Snapshot};
+
+    fn entry(n: u32, egress: bool, proto: Protocol, action: RuleAction, cidr: &str, ports: Option<(u16, u16)>) -> NaclEntry {
+        NaclEntry {
+            rule_number: n,
+            egress,
+            protocol: proto,
+            action,
+            cidr: Some(cidr.parse().unwrap()),
+            ipv6_cidr: None,
+            port_range: ports.map(|(from, to)| PortRange { from, to }),
+            icmp_type_code: None,
+        }
+    }
+
+    fn pkt(dst: &str, dport: u64) -> Space {
+        let mut c = FULL;
+        c[PROTO] = Iv::point(6);
+        c[DST] = ip_iv(dst.parse().unwrap());
+        c[DPORT] = Iv::point(dport);
+        Space::cube(c)
+    }
+
+    #[test]
+    fn nacl_first_match_wins() {
+        let acl = NetworkAcl {
+            id: "acl-1".into(),
+            vpc_id: "vpc-1".into(),
+            is_default: false,
+            subnet_ids: vec![],
+            entries: vec![
+                entry(200, true, Protocol::All, RuleAction::Allow, "0.0.0.0/0", None),
+                entry(100, true, Protocol::TCP, RuleAction::Deny, "10.0.0.0/8", Some((443, 443))),
+                entry(32767, true, Protocol::All, RuleAction::Deny, "0.0.0.0/0", None),
+            ],
+            tags: Default::default(),
+        };
+        let atoms = Atoms::default();
+        let a = nacl_admits(&atoms, &acl, true);
+        assert!(pkt("10.1.2.3", 443).intersect(&a.maybe).is_empty(), "denied by rule 100");
+        assert!(pkt("10.1.2.3", 80).is_subset_of(&a.sure), "allowed by rule 200");
+        assert!(pkt("8.8.8.8", 443).is_subset_of(&a.sure));
+        // Ingress has no entries: everything denied.
+        assert!(nacl_admits(&atoms, &acl, false).maybe.is_empty());
+        let (allows, denies) = nacl_witness(&atoms, &acl, true, &pkt("10.1.2.3", 443));
+        assert!(allows.is_empty());
+        assert_eq!(denies, vec!["rule 100 deny tcp 443 to 10.0.0.0/8"]);
+    }
+
+    #[test]
+    fn sg_group_reference_matches_members_and_missing_group_is_unknown() {
+        let snap: Snapshot = serde_json::from_value(serde_json::json!({
+            "schema_version": 1,
+            "security_groups": [
+                {"id": "sg-app", "ingress": [], "egress": [
+                    {"protocol": 6, "from_port": 443, "to_port": 443, "groups": [{"group_id": "sg-ep"}]},
+                    {"protocol": 6, "from_port": 2049, "to_port": 2049, "groups": [{"group_id": "sg-gone"}]}
+                ]},
+                {"id": "sg-ep", "ingress": [], "egress": []}
+            ],
+            "network_interfaces": [
+                {"id": "eni-ep", "subnet_id": "subnet-1", "vpc_id": "vpc-1",
+                 "private_ips": [{"address": "10.0.1.10", "primary": true}],
+                 "security_group_ids": ["sg-ep"]}
+            ]
+        }))
+        .unwrap();
+        let (topo, _) = Topology::build(&snap);
+        let atoms = Atoms::default();
+        let a = sg_set_admits(&topo, &atoms, &["sg-app".to_string()], true);
+        assert!(pkt("10.0.1.10", 443).is_subset_of(&a.sure));
+        assert!(pkt("10.0.1.11", 443).intersect(&a.maybe).is_empty());
+        // The rule naming a missing group may admit 2049 anywhere, but not surely.
+        assert!(pkt("10.0.9.9", 2049).is_subset_of(&a.maybe));
+        assert!(pkt("10.0.9.9", 2049).intersect(&a.sure).is_empty());
+    }
+}

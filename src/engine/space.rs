@@ -1,0 +1,417 @@
+//! Flow spaces: exact sets of packets as unions of disjoint boxes.
+//!
+//! A packet is (protocol, source address, destination address, source port,
+//! destination port). A [`Space`] is a finite union of pairwise-disjoint
+//! [`Cube`]s (one inclusive interval per dimension). That is enough to decide
+//! "the whole space gets through" exactly, without sampling packets (the
+//! same idea as Batfish's BDDs or Tiros' bit-vectors, at the scale of one
+//! query).
+//!
+//! Addresses live in a `u64` line: `0..2^32` are IPv4 addresses; above that
+//! sit *atoms*, symbolic addresses the snapshot cannot make concrete (the
+//! public ranges of an AWS service when no ip-ranges.json is given, the
+//! address a not-yet-created Studio app ENI will get in its subnet). See
+//! [`super::atoms`].
+//!
+//! For ICMP the port dimensions carry the ICMP type (destination port) and
+//! code (source port); for protocols without ports they are `0..=65535` and
+//! ignored by every rule.
+
+/// Dimension indexes.
+pub const PROTO: usize = 0;
+pub const SRC: usize = 1;
+pub const DST: usize = 2;
+pub const SPORT: usize = 3;
+pub const DPORT: usize = 4;
+pub const DIMS: usize = 5;
+
+/// First atom address (just above the IPv4 space).
+pub const ATOM_BASE: u64 = 1 << 32;
+/// Largest address value (room for a million atoms).
+pub const ADDR_MAX: u64 = ATOM_BASE + (1 << 20) - 1;
+pub const IPV4_MAX: u64 = ATOM_BASE - 1;
+
+/// An inclusive interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Iv {
+    pub lo: u64,
+    pub hi: u64,
+}
+
+impl Iv {
+    pub const fn new(lo: u64, hi: u64) -> Iv {
+        Iv { lo, hi }
+    }
+    pub const fn point(v: u64) -> Iv {
+        Iv { lo: v, hi: v }
+    }
+    pub fn intersect(self, o: Iv) -> Option<Iv> {
+        let lo = self.lo.max(o.lo);
+        let hi = self.hi.min(o.hi);
+        (lo <= hi).then_some(Iv { lo, hi })
+    }
+    pub fn contains(self, o: Iv) -> bool {
+        self.lo <= o.lo && o.hi <= self.hi
+    }
+    pub fn len(self) -> u64 {
+        self.hi - self.lo + 1
+    }
+}
+
+/// The full range of each dimension.
+pub const FULL: [Iv; DIMS] = [
+    Iv::new(0, 255),
+    Iv::new(0, ADDR_MAX),
+    Iv::new(0, ADDR_MAX),
+    Iv::new(0, 65535),
+    Iv::new(0, 65535),
+];
+
+pub type Cube = [Iv; DIMS];
+
+fn cube_intersect(a: &Cube, b: &Cube) -> Option<Cube> {
+    let mut out = *a;
+    for d in 0..DIMS {
+        out[d] = a[d].intersect(b[d])?;
+    }
+    Some(out)
+}
+
+/// Pieces of `a` outside `b`, pairwise disjoint.
+fn cube_subtract(a: &Cube, b: &Cube, out: &mut Vec<Cube>) {
+    if cube_intersect(a, b).is_none() {
+        out.push(*a);
+        return;
+    }
+    let mut rest = *a;
+    for d in 0..DIMS {
+        let (r, c) = (rest[d], b[d]);
+        if r.lo < c.lo {
+            let mut piece = rest;
+            piece[d] = Iv::new(r.lo, c.lo - 1);
+            out.push(piece);
+        }
+        if c.hi < r.hi {
+            let mut piece = rest;
+            piece[d] = Iv::new(c.hi + 1, r.hi);
+            out.push(piece);
+        }
+        rest[d] = Iv::new(r.lo.max(c.lo), r.hi.min(c.hi));
+    }
+}
+
+/// A set of packets: a union of pairwise-disjoint cubes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Space {
+    cubes: Vec<Cube>,
+}
+
+impl Space {
+    pub fn empty() -> Space {
+        Space { cubes: Vec::new() }
+    }
+    pub fn cube(c: Cube) -> Space {
+        if c.iter().any(|iv| iv.lo > iv.hi) {
+            return Space::empty();
+        }
+        Space { cubes: vec![c] }
+    }
+    pub fn full() -> Space {
+        Space::cube(FULL)
+    }
+    pub fn cubes(&self) -> &[Cube] {
+        &self.cubes
+    }
+    pub fn is_empty(&self) -> bool {
+        self.cubes.is_empty()
+    }
+
+    pub fn intersect(&self, other: &Space) -> Space {
+        let mut cubes = Vec::new();
+        for a in &self.cubes {
+            for b in &other.cubes {
+                if let Some(c) = cube_intersect(a, b) {
+                    cubes.push(c);
+                }
+            }
+        }
+        let mut s = Space { cubes };
+        s.coalesce();
+        s
+    }
+
+    pub fn subtract(&self, other: &Space) -> Space {
+        let mut cur = self.cubes.clone();
+        for b in &other.cubes {
+            if cur.is_empty() {
+                break;
+            }
+            let mut next = Vec::with_capacity(cur.len());
+            for a in &cur {
+                cube_subtract(a, b, &mut next);
+            }
+            cur = next;
+        }
+        let mut s = Space { cubes: cur };
+        s.coalesce();
+        s
+    }
+
+    pub fn union(&self, other: &Space) -> Space {
+        let extra = other.subtract(self);
+        let mut cubes = self.cubes.clone();
+        cubes.extend(extra.cubes);
+        let mut s = Space { cubes };
+        s.coalesce();
+        s
+    }
+
+    pub fn is_subset_of(&self, other: &Space) -> bool {
+        self.subtract(other).is_empty()
+    }
+
+    /// Restrict one dimension to a set of intervals.
+    pub fn restrict(&self, dim: usize, set: &[Iv]) -> Space {
+        let mut cubes = Vec::new();
+        for c in &self.cubes {
+            for iv in set {
+                if let Some(x) = c[dim].intersect(*iv) {
+                    let mut n = *c;
+                    n[dim] = x;
+                    cubes.push(n);
+                }
+            }
+        }
+        let mut s = Space { cubes };
+        s.coalesce();
+        s
+    }
+
+    /// The union of the intervals of one dimension (sorted, merged).
+    pub fn projection(&self, dim: usize) -> Vec<Iv> {
+        merge_intervals(self.cubes.iter().map(|c| c[dim]).collect())
+    }
+
+    /// Swap source and destination (addresses and ports): the reply's space.
+    pub fn swapped(&self) -> Space {
+        Space {
+            cubes: self
+                .cubes
+                .iter()
+                .map(|c| [c[PROTO], c[DST], c[SRC], c[DPORT], c[SPORT]])
+                .collect(),
+        }
+    }
+
+    /// Merge cubes that differ in exactly one dimension where they touch.
+    /// Keeps spaces small; does not change the set.
+    fn coalesce(&mut self) {
+        if self.cubes.len() < 2 {
+            return;
+        }
+        loop {
+            let mut merged = false;
+            self.cubes.sort();
+            let mut i = 0;
+            while i < self.cubes.len() {
+                let mut j = i + 1;
+                while j < self.cubes.len() {
+                    if let Some(m) = try_merge(&self.cubes[i], &self.cubes[j]) {
+                        self.cubes[i] = m;
+                        self.cubes.swap_remove(j);
+                        merged = true;
+                    } else {
+                        j += 1;
+                    }
+                }
+                i += 1;
+            }
+            if !merged {
+                break;
+            }
+        }
+        self.cubes.sort();
+    }
+}
+
+fn try_merge(a: &Cube, b: &Cube) -> Option<Cube> {
+    let mut diff = None;
+    for d in 0..DIMS {
+        if a[d] != b[d] {
+            if diff.is_some() {
+                return None;
+            }
+            diff = Some(d);
+        }
+    }
+    let d = diff?;
+    let (x, y) = if a[d].lo <= b[d].lo {
+        (a[d], b[d])
+    } else {
+        (b[d], a[d])
+    };
+    if x.hi.checked_add(1)? >= y.lo {
+        let mut m = *a;
+        m[d] = Iv::new(x.lo, x.hi.max(y.hi));
+        Some(m)
+    } else {
+        None
+    }
+}
+
+/// Sort and merge overlapping or adjacent intervals.
+pub fn merge_intervals(mut v: Vec<Iv>) -> Vec<Iv> {
+    v.sort();
+    let mut out: Vec<Iv> = Vec::with_capacity(v.len());
+    for iv in v {
+        match out.last_mut() {
+            Some(last) if last.hi.saturating_add(1) >= iv.lo => last.hi = last.hi.max(iv.hi),
+            _ => out.push(iv),
+        }
+    }
+    out
+}
+
+/// How a leg's packet dimension is obtained from the original flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Map {
+    /// Copied from this dimension of the original flow.
+    Orig(usize),
+    /// Rewritten to any value in this interval (NAT address, NAT ports).
+    Const(Iv),
+}
+
+/// A mapping from the original flow space to the packets of one leg of the
+/// path (a reply swaps source and destination; a NAT gateway rewrites the
+/// source; its reply targets the NAT's ports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transform(pub [Map; DIMS]);
+
+impl Transform {
+    pub const IDENTITY: Transform = Transform([
+        Map::Orig(PROTO),
+        Map::Orig(SRC),
+        Map::Orig(DST),
+        Map::Orig(SPORT),
+        Map::Orig(DPORT),
+    ]);
+    pub const REPLY: Transform = Transform([
+        Map::Orig(PROTO),
+        Map::Orig(DST),
+        Map::Orig(SRC),
+        Map::Orig(DPORT),
+        Map::Orig(SPORT),
+    ]);
+
+    pub fn with(mut self, dim: usize, m: Map) -> Transform {
+        self.0[dim] = m;
+        self
+    }
+
+    pub fn apply(&self, s: &Space) -> Space {
+        let mut out = Space::empty();
+        for c in &s.cubes {
+            let mut n = FULL;
+            for (d, m) in self.0.iter().enumerate() {
+                n[d] = match m {
+                    Map::Orig(o) => c[*o],
+                    Map::Const(iv) => *iv,
+                };
+            }
+            out = out.union(&Space::cube(n));
+        }
+        out
+    }
+
+    /// Original flows for which *some* packet of the leg lies in `leg`.
+    pub fn exist_preimage(&self, leg: &Space) -> Space {
+        let mut out = Space::empty();
+        'cubes: for b in &leg.cubes {
+            let mut o = FULL;
+            for (e, m) in self.0.iter().enumerate() {
+                match m {
+                    Map::Orig(d) => match o[*d].intersect(b[e]) {
+                        Some(x) => o[*d] = x,
+                        None => continue 'cubes,
+                    },
+                    Map::Const(k) => {
+                        if k.intersect(b[e]).is_none() {
+                            continue 'cubes;
+                        }
+                    }
+                }
+            }
+            out = out.union(&Space::cube(o));
+        }
+        out
+    }
+
+    /// Original flows (within `orig`) for which *every* packet of the leg
+    /// lies in `leg`.
+    pub fn forall_preimage(&self, orig: &Space, leg: &Space) -> Space {
+        let bad = self.apply(orig).subtract(leg);
+        orig.subtract(&self.exist_preimage(&bad))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(proto: (u64, u64), dst: (u64, u64), dport: (u64, u64)) -> Cube {
+        let mut x = FULL;
+        x[PROTO] = Iv::new(proto.0, proto.1);
+        x[DST] = Iv::new(dst.0, dst.1);
+        x[DPORT] = Iv::new(dport.0, dport.1);
+        x
+    }
+
+    #[test]
+    fn subtract_and_union_are_exact() {
+        let a = Space::cube(c((6, 6), (0, 100), (0, 65535)));
+        let b = Space::cube(c((6, 6), (50, 60), (443, 443)));
+        let d = a.subtract(&b);
+        assert!(!d.is_empty());
+        assert!(d.intersect(&b).is_empty());
+        assert_eq!(d.union(&b), a);
+        assert!(b.is_subset_of(&a));
+        assert!(!a.is_subset_of(&b));
+    }
+
+    #[test]
+    fn coalesce_merges_adjacent() {
+        let a = Space::cube(c((6, 6), (0, 9), (0, 0)));
+        let b = Space::cube(c((6, 6), (10, 19), (0, 0)));
+        let u = a.union(&b);
+        assert_eq!(u.cubes().len(), 1);
+        assert_eq!(u.cubes()[0][DST], Iv::new(0, 19));
+    }
+
+    #[test]
+    fn swap_is_involution() {
+        let a = Space::cube(c((6, 6), (5, 9), (443, 443)));
+        assert_eq!(a.swapped().swapped(), a);
+        assert_eq!(a.swapped().cubes()[0][SRC], Iv::new(5, 9));
+        assert_eq!(a.swapped().cubes()[0][SPORT], Iv::new(443, 443));
+    }
+
+    #[test]
+    fn forall_preimage_needs_every_nat_port() {
+        // Original: tcp to 443 from ports 1024-65535. The NAT leg rewrites
+        // the reply's destination port to any of 1024-65535.
+        let mut o = FULL;
+        o[PROTO] = Iv::point(6);
+        o[DPORT] = Iv::point(443);
+        o[SPORT] = Iv::new(1024, 65535);
+        let orig = Space::cube(o);
+        let t = Transform::REPLY.with(DPORT, Map::Const(Iv::new(1024, 65535)));
+        // A leg filter that admits only reply ports 32768-61000:
+        let mut f = FULL;
+        f[DPORT] = Iv::new(32768, 61000);
+        let leg_ok = Space::cube(f);
+        assert!(t.forall_preimage(&orig, &leg_ok).is_empty());
+        // ...but every original flow has *some* NAT port that gets through.
+        let some = orig.intersect(&t.exist_preimage(&t.apply(&orig).intersect(&leg_ok)));
+        assert_eq!(some, orig);
+    }
+}
