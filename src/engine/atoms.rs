@@ -123,6 +123,17 @@ impl Atoms {
 
     /// What an IPv4 CIDR covers, atoms included.
     pub fn cover_cidr(&self, n: Ipv4Net) -> AddrMatch {
+        self.cover_cidr_inner(n, true)
+    }
+
+    /// What an entry of an AWS-managed prefix list covers: its CIDRs belong
+    /// to that one service, so they never stand for another service's
+    /// public ranges.
+    pub fn cover_service_list_cidr(&self, n: Ipv4Net) -> AddrMatch {
+        self.cover_cidr_inner(n, false)
+    }
+
+    fn cover_cidr_inner(&self, n: Ipv4Net, services: bool) -> AddrMatch {
         let mut m = AddrMatch::exact(vec![net_iv(n)]);
         for (a, k) in self.iter() {
             match k {
@@ -137,6 +148,7 @@ impl Atoms {
                     Some(_) => {}
                     None => m.maybe.push(Iv::point(a)),
                 },
+                AtomKind::Service { .. } if !services => {}
                 AtomKind::Service { .. } => {
                     if n.prefix_len() == 0 {
                         m.sure.push(Iv::point(a));
@@ -150,6 +162,11 @@ impl Atoms {
         m.sure = merge_intervals(m.sure);
         m.maybe = merge_intervals(m.maybe);
         m
+    }
+
+    /// Whether a prefix-list name is an AWS-managed service list.
+    pub fn is_service_list(name: &str) -> bool {
+        name.starts_with("com.amazonaws.")
     }
 
     /// Virtual atoms carrying a security group.

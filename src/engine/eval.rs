@@ -633,9 +633,15 @@ impl<'a> Ctx<'a> {
                     // list stands for (by name) is matched exactly.
                     match topo.prefix_list(pl) {
                         Some(p) if p.entries_known => {
+                            let service_list = Atoms::is_service_list(&p.name);
                             for c in &p.cidrs {
                                 if let ipnet::IpNet::V4(n) = c {
-                                    cands.push((n.prefix_len() as u16 * 2, i, r, self.atoms.cover_cidr(*n)));
+                                    let m = if service_list {
+                                        self.atoms.cover_service_list_cidr(*n)
+                                    } else {
+                                        self.atoms.cover_cidr(*n)
+                                    };
+                                    cands.push((n.prefix_len() as u16 * 2, i, r, m));
                                 }
                             }
                             let named = self.atoms.covered_by_prefix_list_name(&p.name);
@@ -798,7 +804,11 @@ impl<'a> Ctx<'a> {
 
     /// The flow has left AWS's VPC world for the internet or a public AWS
     /// service address: reachable as far as the network goes.
-    fn exit(&mut self, mut b: Branch) {
+    fn exit(&mut self, b: Branch) {
+        self.exit_to(b, None)
+    }
+
+    fn exit_to(&mut self, mut b: Branch, via: Option<&str>) {
         let dsts = b.maybe.projection(DST);
         let service = dsts.iter().find_map(|iv| {
             (iv.lo..=iv.hi.min(iv.lo + 64)).find_map(|a| match self.atoms.get(a) {
@@ -806,9 +816,10 @@ impl<'a> Ctx<'a> {
                 _ => None,
             })
         });
-        match service {
-            Some(s) => b.hop(&format!("aws-service:{s}"), "aws-service", "exit", format!("the public {s} endpoint")),
-            None => b.hop("internet", "internet", "exit", format!("to {}", self.atoms.describe_set(&dsts))),
+        match (service, via) {
+            (Some(s), _) => b.hop(&format!("aws-service:{s}"), "aws-service", "exit", format!("the public {s} endpoint")),
+            (None, Some(v)) => b.hop(&format!("aws-service:{v}"), "aws-service", "exit", format!("to {}", self.atoms.describe_set(&dsts))),
+            (None, None) => b.hop("internet", "internet", "exit", format!("to {}", self.atoms.describe_set(&dsts))),
         }
         self.leaf(b);
     }
@@ -908,7 +919,8 @@ impl<'a> Ctx<'a> {
                 self.notes.insert(format!("{id} has a restrictive endpoint policy; sagescope does not evaluate IAM policies (F12)"));
             }
         }
-        self.exit(b);
+        let svc = ep.service_name.clone();
+        self.exit_to(b, Some(&svc));
     }
 
     // ------------------------------------------------------ delivery ----
@@ -1048,7 +1060,8 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        b.hop(&resource, kind, "deliver", text);
+        let decision = if b.maybe.is_empty() { "not-reached" } else { "deliver" };
+        b.hop(&resource, kind, decision, text);
         self.leaf(b);
     }
 

@@ -106,9 +106,14 @@ pub fn prefix_list_addrs(topo: &Topology, atoms: &Atoms, id: &str) -> AddrMatch 
         u.sure = m.sure.clone();
         return u;
     }
+    let service_list = Atoms::is_service_list(&pl.name);
     for c in &pl.cidrs {
         if let ipnet::IpNet::V4(n) = c {
-            m.extend(atoms.cover_cidr(*n));
+            m.extend(if service_list {
+                atoms.cover_service_list_cidr(*n)
+            } else {
+                atoms.cover_cidr(*n)
+            });
         }
     }
     m
