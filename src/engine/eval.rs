@@ -164,7 +164,11 @@ impl<'a> Ctx<'a> {
         cube[DPORT] = dport;
         let base = Space::cube(cube);
         let orig = base.restrict(SRC, &srci.addrs).restrict(DST, &res.addrs.maybe);
-        let sure0 = base.restrict(SRC, &srci.addrs).restrict(DST, &res.addrs.sure);
+        let sure0 = if res.unknown {
+            Space::empty()
+        } else {
+            base.restrict(SRC, &srci.addrs).restrict(DST, &res.addrs.sure)
+        };
         if orig.is_empty() {
             return PathResult {
                 verdict: if res.unknown { Verdict::Unknown } else { Verdict::Blocked },
@@ -241,7 +245,7 @@ impl<'a> Ctx<'a> {
             blockers.clear();
         }
         blockers.sort();
-        blockers.dedup_by(|a, b| a.resource == b.resource && a.direction == b.direction && a.code == b.code);
+        blockers.dedup_by(|a, b| a.resource == b.resource && a.direction == b.direction && a.code == b.code && reason_subject(&a.reason) == reason_subject(&b.reason));
         // Best candidate: the leaf that gets most through; ties keep order.
         let best = self
             .leaves
@@ -525,7 +529,9 @@ impl<'a> Ctx<'a> {
         }
         b.sure = new_sure;
         b.maybe = new_maybe;
-        let decision = if b.maybe.is_empty() {
+        let decision = if before.is_empty() {
+            "not-reached"
+        } else if b.maybe.is_empty() {
             "deny"
         } else if before.is_subset_of(&b.maybe) {
             "allow"
@@ -680,7 +686,7 @@ impl<'a> Ctx<'a> {
                 None => parts.push((*i, s, mb)),
             }
         }
-        let dsts = b.maybe.projection(DST);
+        let dsts = b.ideal.projection(DST);
         let mut any = false;
         for (i, s, mb) in parts {
             if iv_intersect(&dsts, &mb).is_empty() {
@@ -776,7 +782,7 @@ impl<'a> Ctx<'a> {
         b.returns.push(PendingReturn { subnet: subnet.to_string(), egress: false, rev });
         // Destinations inside the VPC never leave through the gateway.
         let in_vpc: Vec<Iv> = topo.vpc(vpc).map(|v| v.cidr_blocks.iter().map(|c| net_iv(*c)).collect()).unwrap_or_default();
-        if !iv_intersect(&b.maybe.projection(DST), &in_vpc).is_empty() {
+        if !iv_intersect(&b.ideal.projection(DST), &in_vpc).is_empty() {
             let mut nb = b.restrict_dst(&in_vpc, &in_vpc);
             nb.block(igw, "internet-gateway", Direction::Forward, "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS", "an internet gateway does not route addresses of its own VPC");
             nb.drop_all();
@@ -809,7 +815,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn exit_to(&mut self, mut b: Branch, via: Option<&str>) {
-        let dsts = b.maybe.projection(DST);
+        let dsts = b.ideal.projection(DST);
         let service = dsts.iter().find_map(|iv| {
             (iv.lo..=iv.hi.min(iv.lo + 64)).find_map(|a| match self.atoms.get(a) {
                 Some(AtomKind::Service { service, .. }) => Some(service.clone()),
@@ -927,7 +933,7 @@ impl<'a> Ctx<'a> {
 
     fn deliver_local(&mut self, b: Branch, from: Option<&str>, vpc: &str) {
         let topo = self.topo;
-        let dsts = b.maybe.projection(DST);
+        let dsts = b.ideal.projection(DST);
         // Owners of the destination addresses.
         let mut owned: Vec<(String, Vec<Iv>)> = Vec::new();
         let mut unowned: Vec<Iv> = Vec::new();
@@ -1068,7 +1074,7 @@ impl<'a> Ctx<'a> {
     fn from_internet(&mut self, mut b: Branch, srci: &SrcInfo) {
         let topo = self.topo;
         b.hop("internet", "internet", "send", format!("from {}", srci.label));
-        let dsts = b.maybe.projection(DST);
+        let dsts = b.ideal.projection(DST);
         let Some(first) = dsts.first().map(|iv| iv.lo) else {
             self.leaf(b);
             return;
@@ -1120,11 +1126,11 @@ impl<'a> Ctx<'a> {
 
     /// Finish a branch: check the reply's stateless filters, then keep it.
     fn leaf(&mut self, mut b: Branch) {
-        if !b.maybe.is_empty() {
-            let pending = std::mem::take(&mut b.returns);
-            for p in pending.iter().rev() {
-                self.nacl_filter(&mut b, &p.subnet, p.egress, Direction::Return, p.rev);
-            }
+        // Replies are checked along the candidate path even when nothing
+        // gets this far, so blocked_at names every component to change.
+        let pending = std::mem::take(&mut b.returns);
+        for p in pending.iter().rev() {
+            self.nacl_filter(&mut b, &p.subnet, p.egress, Direction::Return, p.rev);
         }
         self.leaves.push(b);
     }
@@ -1199,6 +1205,18 @@ impl From<ResolvedParts> for Resolved {
             unknown: p.unknown,
         }
     }
+}
+
+/// The part of a blocker's reason that names the rule set ("acl-1
+/// outbound (subnet-a)"), so one component's distinct rule sets stay
+/// separate while the same rule set met on several branches is listed once.
+fn reason_subject(reason: &str) -> &str {
+    [" admits", " does not", " cannot"]
+        .iter()
+        .filter_map(|k| reason.find(k))
+        .min()
+        .map(|i| &reason[..i])
+        .unwrap_or(reason)
 }
 
 fn describe_ports(v: &[Iv]) -> String {

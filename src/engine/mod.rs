@@ -114,3 +114,6 @@ pub fn evaluate(
 ) -> PathResult {
     eval::evaluate(topo, src, dst, flow, settings)
 }
+
+#[cfg(test)]
+mod tests;
