@@ -1,9 +1,23 @@
 //! PURE. The report model and one renderer per format.
+//!
+//! Every renderer has the same shape, `render(&Report, &mut dyn io::Write,
+//! &RenderOptions)`, writes to any writer and never looks at the terminal:
+//! the caller decides colour and width. The JSON field names of [`Report`]
+//! are a contract (`schema_version`, `results[].{query, domain, source,
+//! destination, verdict, blocked_at, path}`, `warnings`, `notes`); add
+//! fields, never rename them.
+
+pub mod json;
+pub mod table;
+pub mod trace;
+
+use std::io;
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Blocker, Hop, Verdict};
-use crate::snapshot::Diagnostic;
+use crate::query::Severity;
+use crate::snapshot::{Diagnostic, Domain, Level};
 
 /// Version of the `--format json` document.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -14,16 +28,36 @@ pub struct SourceRef {
     /// `user-profile`, `shared-space`, `default-user-settings`,
     /// `default-space-settings`, `app-eni`.
     pub kind: String,
-    /// Profile or space name, or the ENI id for real app ENIs.
+    /// Profile or space name, `default` for the domain defaults, or the ENI
+    /// id for real app ENIs.
     pub name: String,
+    /// Empty when the domain's subnets are unknown.
     pub subnet_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
-    /// The effective security groups the source carries.
+    /// The effective security groups the source carries (empty when they
+    /// are unknown).
     pub security_group_ids: Vec<String>,
     /// The real ENI id, for `app-eni` sources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
+}
+
+impl SourceRef {
+    /// `user-profile alice @ subnet-0abc/eu-west-1a`.
+    pub fn describe(&self) -> String {
+        let who = if self.name == "default" && self.kind.starts_with("default-") {
+            self.kind.clone()
+        } else {
+            format!("{} {}", self.kind, self.name)
+        };
+        let place = match (&self.subnet_id, &self.availability_zone) {
+            (s, _) if s.is_empty() => "unknown subnet".to_string(),
+            (s, Some(az)) => format!("{s}/{az}"),
+            (s, None) => s.clone(),
+        };
+        format!("{who} @ {place}")
+    }
 }
 
 /// One verdict of one query for one source.
@@ -32,8 +66,8 @@ pub struct QueryResult {
     pub query: String,
     pub domain: String,
     pub source: SourceRef,
-    /// The destination in words and ids ("fsmt-0abc 10.20.3.11 tcp/2049",
-    /// "sagemaker.api via vpce-0abc").
+    /// The destination in words and ids ("fsmt-0abc (fs-0abc, 10.20.3.11)
+    /// tcp/2049", "sagemaker.api (eu-west-1) tcp/443").
     pub destination: String,
     pub verdict: Verdict,
     /// Query severity (info, low, medium, high, critical).
@@ -47,12 +81,295 @@ pub struct QueryResult {
     pub reachable_part: Option<String>,
 }
 
+/// A domain as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DomainInfo {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `VpcOnly`, `PublicInternetOnly`, or absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+impl DomainInfo {
+    pub fn new(domain: &Domain, region: Option<String>) -> Self {
+        let mut subnet_ids = domain.subnet_ids.clone();
+        subnet_ids.sort();
+        DomainInfo {
+            id: domain.id.clone(),
+            name: domain.name.clone(),
+            mode: domain.app_network_access_type.clone(),
+            vpc_id: domain.vpc_id.clone(),
+            subnet_ids,
+            region,
+        }
+    }
+}
+
+/// A query that was run, for readers of the JSON that want its title.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct QueryInfo {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+}
+
+/// Counts per verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub total: usize,
+    pub reachable: usize,
+    pub partial: usize,
+    pub blocked: usize,
+    pub unknown: usize,
+    #[serde(rename = "not-applicable")]
+    pub not_applicable: usize,
+}
+
+impl Summary {
+    pub fn of(results: &[QueryResult]) -> Summary {
+        let mut s = Summary {
+            total: results.len(),
+            ..Summary::default()
+        };
+        for r in results {
+            match r.verdict {
+                Verdict::Reachable => s.reachable += 1,
+                Verdict::Partial => s.partial += 1,
+                Verdict::Blocked => s.blocked += 1,
+                Verdict::Unknown => s.unknown += 1,
+                Verdict::NotApplicable => s.not_applicable += 1,
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} result{}: {} reachable, {} partial, {} blocked, {} unknown, {} not applicable",
+            self.total,
+            if self.total == 1 { "" } else { "s" },
+            self.reachable,
+            self.partial,
+            self.blocked,
+            self.unknown,
+            self.not_applicable
+        )
+    }
+}
+
 /// Everything `audit` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,
+    pub summary: Summary,
+    /// The audited domains, sorted by id.
+    pub domains: Vec<DomainInfo>,
+    /// The queries run, sorted by id.
+    pub queries: Vec<QueryInfo>,
     /// Sorted by (domain, query, source kind, source name, subnet, destination).
     pub results: Vec<QueryResult>,
     pub warnings: Vec<Diagnostic>,
     pub notes: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Assemble a report: sorts domains, queries and diagnostics (results
+    /// come sorted, see [`sort_results`]), splits diagnostics by level and
+    /// counts the verdicts.
+    pub fn new(
+        mut domains: Vec<DomainInfo>,
+        mut queries: Vec<QueryInfo>,
+        results: Vec<QueryResult>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Report {
+        domains.sort();
+        queries.sort();
+        let (warnings, notes) = split_diagnostics(diagnostics);
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION,
+            summary: Summary::of(&results),
+            domains,
+            queries,
+            results,
+            warnings,
+            notes,
+        }
+    }
+
+    /// Whether a result at or above `min_severity` is
+    /// partial, blocked or unknown: the exit code 1 condition.
+    pub fn has_findings(&self, min_severity: Severity) -> bool {
+        self.results.iter().any(|r| {
+            r.verdict.is_failure() && Severity::parse(&r.severity).is_none_or(|s| s >= min_severity)
+        })
+    }
+}
+
+/// The report's result order: domain, query, source (kind, name, subnet,
+/// ...), destination.
+pub fn sort_results(results: &mut [QueryResult]) {
+    results.sort_by(|a, b| {
+        (&a.domain, &a.query, &a.source, &a.destination).cmp(&(
+            &b.domain,
+            &b.query,
+            &b.source,
+            &b.destination,
+        ))
+    });
+}
+
+/// Sorted, deduplicated (warnings, notes).
+pub fn split_diagnostics(mut diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    diagnostics.sort();
+    diagnostics.dedup();
+    diagnostics
+        .into_iter()
+        .partition(|d| d.level == Level::Warning)
+}
+
+/// How a renderer should write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// ANSI colours (the caller checked the TTY, `--color` and NO_COLOR).
+    pub color: bool,
+    /// Wrap tables to this width; `None` = no limit (stable output).
+    pub width: Option<u16>,
+    /// Table: show only findings (partial, blocked, unknown).
+    pub quiet: bool,
+}
+
+/// `warning[code]: message (file; ids)`, one line, for stderr.
+pub fn write_diagnostic(w: &mut dyn io::Write, d: &Diagnostic) -> io::Result<()> {
+    let level = match d.level {
+        Level::Warning => "warning",
+        Level::Note => "note",
+    };
+    write!(w, "{level}[{}]: {}", d.code, d.message)?;
+    let mut context: Vec<String> = Vec::new();
+    if let Some(f) = &d.file {
+        context.push(f.clone());
+    }
+    if !d.ids.is_empty() {
+        context.push(d.ids.join(", "));
+    }
+    if !context.is_empty() {
+        write!(w, " ({})", context.join("; "))?;
+    }
+    writeln!(w)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::engine::Direction;
+
+    pub(crate) fn sample() -> Report {
+        let src = |kind: &str, name: &str| SourceRef {
+            kind: kind.into(),
+            name: name.into(),
+            subnet_id: "subnet-a".into(),
+            availability_zone: Some("eu-west-1a".into()),
+            security_group_ids: vec!["sg-1".into()],
+            eni_id: None,
+        };
+        let result = |query: &str, source: SourceRef, verdict: Verdict| QueryResult {
+            query: query.into(),
+            domain: "d-1".into(),
+            source,
+            destination: "somewhere tcp/443".into(),
+            verdict,
+            severity: "high".into(),
+            blocked_at: vec![],
+            path: vec![],
+            return_path: vec![],
+            notes: vec![],
+            reachable_part: None,
+        };
+        let mut blocked = result("efs-nfs", src("user-profile", "alice"), Verdict::Blocked);
+        blocked.blocked_at = vec![
+            Blocker {
+                resource: "sg-1".into(),
+                kind: "security-group".into(),
+                direction: Direction::Forward,
+                code: "ENI_SG_RULES_MISMATCH".into(),
+                reason: "no egress rule of sg-1 allows tcp 2049".into(),
+            },
+            Blocker {
+                resource: "acl-1".into(),
+                kind: "network-acl".into(),
+                direction: Direction::Return,
+                code: "SUBNET_ACL_RESTRICTION".into(),
+                reason: "acl-1 inbound rule 100 denies the reply".into(),
+            },
+        ];
+        let mut unknown = result(
+            "logs",
+            src("default-user-settings", "default"),
+            Verdict::Unknown,
+        );
+        unknown.notes = vec!["prefix list pl-1 entries not captured".into()];
+        let mut na = result(
+            "ecr-api",
+            src("default-user-settings", "default"),
+            Verdict::NotApplicable,
+        );
+        na.notes = vec!["no custom image is configured".into()];
+        let mut na2 = na.clone();
+        na2.query = "ecr-dkr".into();
+        let ok = result("sts", src("user-profile", "alice"), Verdict::Reachable);
+        let mut results = vec![na, na2, blocked, unknown, ok];
+        sort_results(&mut results);
+        Report::new(
+            vec![DomainInfo {
+                id: "d-1".into(),
+                name: Some("prod".into()),
+                mode: Some("VpcOnly".into()),
+                vpc_id: Some("vpc-1".into()),
+                subnet_ids: vec!["subnet-a".into()],
+                region: Some("eu-west-1".into()),
+            }],
+            vec![],
+            results,
+            vec![
+                Diagnostic::note("n", "a note"),
+                Diagnostic::warning("dangling-subnet", "subnet-x not found")
+                    .with_file("Subnets.json"),
+            ],
+        )
+    }
+
+    #[test]
+    fn summary_counts_and_findings() {
+        let r = sample();
+        assert_eq!(
+            r.summary.to_string(),
+            "5 results: 1 reachable, 0 partial, 1 blocked, 1 unknown, 2 not applicable"
+        );
+        assert!(r.has_findings(Severity::Info));
+        assert!(r.has_findings(Severity::High));
+        assert!(!r.has_findings(Severity::Critical));
+        assert_eq!(r.warnings.len(), 1);
+        assert_eq!(r.notes.len(), 1);
+    }
+
+    #[test]
+    fn diagnostics_render_on_one_line() {
+        let mut out = Vec::new();
+        write_diagnostic(&mut out, &sample().warnings[0]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "warning[dangling-subnet]: subnet-x not found (Subnets.json)\n"
+        );
+    }
 }

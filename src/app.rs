@@ -1,0 +1,607 @@
+//! Orchestration: load -> build -> evaluate -> render, and the exit code.
+//!
+//! The only module besides `import` that touches files and the terminal.
+//! Errors are `anyhow` here and nowhere below; library errors already name
+//! their file, and each step adds what it was doing.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::engine::{self, FlowSpec, InjectAt, IpRanges, Settings, Source, Target, Verdict};
+use crate::graph::Topology;
+use crate::import;
+use crate::query::{self, sources, Filters, Query, Severity};
+use crate::report::{
+    self, json, table, trace, write_diagnostic, DomainInfo, QueryInfo, RenderOptions, Report,
+};
+use crate::snapshot::{Diagnostic, Level, PortRange, Snapshot};
+
+/// Output format of `audit`, `trace` and `queries`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineOptions {
+    pub ephemeral_ports: PortRange,
+    pub ip_ranges: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputOptions {
+    pub format: Format,
+    pub color: ColorChoice,
+    pub verbose: bool,
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditOptions {
+    pub path: PathBuf,
+    pub queries_dir: Option<PathBuf>,
+    pub filters: Filters,
+    pub fail_on: Severity,
+    pub engine: EngineOptions,
+    pub output: OutputOptions,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceOptions {
+    pub path: PathBuf,
+    /// `--from` as the user wrote it (normalised), for the report.
+    pub from_text: String,
+    pub from: Source,
+    pub to: Ipv4Addr,
+    pub flow: FlowSpec,
+    pub engine: EngineOptions,
+    pub output: OutputOptions,
+}
+
+/// A validated command line (built by `cli`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invocation {
+    Audit(AuditOptions),
+    Trace(TraceOptions),
+    Import {
+        path: PathBuf,
+        /// `-` = stdout.
+        output: PathBuf,
+    },
+    Queries {
+        dir: Option<PathBuf>,
+        format: Format,
+    },
+    ShowQuery {
+        id: String,
+        dir: Option<PathBuf>,
+        format: Format,
+    },
+}
+
+/// How a successful run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Clean,
+    /// Exit 1: a finding (audit) or a flow that is not reachable (trace).
+    Findings,
+}
+
+/// What the process writes to, and what it knows about the terminal.
+pub struct Streams<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    pub stdout_is_tty: bool,
+    /// Terminal width when stdout is a terminal.
+    pub width: Option<u16>,
+    /// NO_COLOR is set to a non-empty value.
+    pub no_color: bool,
+}
+
+/// Run with the real stdout and stderr; print errors; map to an exit code
+/// (0 clean, 1 findings, 2 errors; a closed pipe is not an error).
+pub fn run(invocation: &Invocation) -> ExitCode {
+    let stdout_is_tty = io::stdout().is_terminal();
+    // comfy-table already asks the terminal for its width (crossterm), and
+    // only does so when stdout is a terminal.
+    let width = if stdout_is_tty {
+        comfy_table::Table::new().width()
+    } else {
+        None
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let stdout = io::stdout();
+    let mut stdout = BufWriter::new(stdout.lock());
+    let stderr = io::stderr();
+    let mut stderr = stderr.lock();
+    let result = {
+        let mut io = Streams {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            stdout_is_tty,
+            width,
+            no_color,
+        };
+        run_with(invocation, &mut io)
+    }
+    .and_then(|outcome| {
+        stdout.flush()?;
+        Ok(outcome)
+    });
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+// Like ripgrep: `sagescope audit … | head` must not end in an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Run an invocation against any writers (tests use buffers).
+pub fn run_with(invocation: &Invocation, io: &mut Streams<'_>) -> Result<Outcome> {
+    match invocation {
+        Invocation::Audit(opts) => audit(opts, io),
+        Invocation::Trace(opts) => trace(opts, io),
+        Invocation::Import { path, output } => import_to(path, output, io),
+        Invocation::Queries { dir, format } => list_queries(dir.as_deref(), *format, io),
+        Invocation::ShowQuery { id, dir, format } => show_query(id, dir.as_deref(), *format, io),
+    }
+}
+
+fn render_options(output: &OutputOptions, io: &Streams<'_>) -> RenderOptions {
+    let color = match output.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io.stdout_is_tty && !io.no_color,
+    };
+    RenderOptions {
+        color,
+        width: io.width,
+        quiet: output.quiet,
+    }
+}
+
+fn load_snapshot(path: &Path) -> Result<Snapshot> {
+    // ImportError already names the file (and line:column for bad JSON).
+    Ok(import::load(path)?)
+}
+
+fn load_queries(dir: Option<&Path>) -> Result<Vec<Query>> {
+    let builtin =
+        query::builtin_queries().context("internal error: a built-in query is invalid")?;
+    let user = match dir {
+        Some(dir) => query::load_dir(dir)?,
+        None => vec![],
+    };
+    Ok(query::merge(builtin, user)?)
+}
+
+fn engine_settings(opts: &EngineOptions) -> Result<Settings> {
+    let ip_ranges = match &opts.ip_ranges {
+        Some(path) => Some(load_ip_ranges(path)?),
+        None => None,
+    };
+    Ok(Settings {
+        ephemeral_ports: opts.ephemeral_ports,
+        ip_ranges,
+    })
+}
+
+/// AWS `ip-ranges.json` (https://ip-ranges.amazonaws.com/ip-ranges.json):
+/// only the IPv4 prefixes are used.
+fn load_ip_ranges(path: &Path) -> Result<IpRanges> {
+    #[derive(Deserialize)]
+    struct Raw {
+        prefixes: Vec<RawPrefix>,
+    }
+    #[derive(Deserialize)]
+    struct RawPrefix {
+        ip_prefix: ipnet::Ipv4Net,
+        region: String,
+        service: String,
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read --ip-ranges file", path.display()))?;
+    let raw: Raw = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not an AWS ip-ranges.json (expected {{\"prefixes\": [{{\"ip_prefix\", \"region\", \"service\"}}]}})",
+            path.display()
+        )
+    })?;
+    let mut prefixes: Vec<_> = raw
+        .prefixes
+        .into_iter()
+        .map(|p| (p.service, p.region, p.ip_prefix))
+        .collect();
+    prefixes.sort();
+    prefixes.dedup();
+    Ok(IpRanges { prefixes })
+}
+
+/// Warnings and notes of the input: import diagnostics, collection gaps and
+/// dangling references found while building the topology.
+fn input_diagnostics(snapshot: &Snapshot, topo_diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut diags = snapshot.diagnostics.clone();
+    diags.extend(topo_diags);
+    for gap in &snapshot.gaps {
+        let on = gap
+            .resource
+            .as_deref()
+            .map(|r| format!(" on {r}"))
+            .unwrap_or_default();
+        let mut d = Diagnostic::warning(
+            "collection-gap",
+            format!(
+                "{}{on} could not be read ({}); results that depend on it are unknown",
+                gap.api, gap.error
+            ),
+        );
+        if let Some(r) = &gap.resource {
+            d = d.with_ids([r.clone()]);
+        }
+        diags.push(d);
+    }
+    diags
+}
+
+fn print_diagnostics(diags: &[Diagnostic], verbose: bool, w: &mut dyn Write) -> io::Result<()> {
+    for d in diags {
+        if d.level == Level::Warning || verbose {
+            write_diagnostic(w, d)?;
+        }
+    }
+    Ok(())
+}
+
+fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
+    let snapshot = load_snapshot(&opts.path)?;
+    let queries = load_queries(opts.queries_dir.as_deref())?;
+    for id in &opts.filters.query_ids {
+        if !queries.iter().any(|q| &q.id == id) {
+            let known: Vec<&str> = queries.iter().map(|q| q.id.as_str()).collect();
+            bail!("--query {id}: no such query (known: {})", known.join(", "));
+        }
+    }
+    for id in &opts.filters.domain_ids {
+        if !snapshot.domains.iter().any(|d| &d.id == id) {
+            let known: Vec<&str> = snapshot.domains.iter().map(|d| d.id.as_str()).collect();
+            bail!(
+                "--domain-id {id}: no such domain in {} (domains: {})",
+                opts.path.display(),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            );
+        }
+    }
+    let settings = engine_settings(&opts.engine)?;
+    let (topo, topo_diags) = Topology::build(&snapshot);
+    let results = query::run_queries(&snapshot, &topo, &queries, &settings, &opts.filters);
+
+    let mut diags = input_diagnostics(&snapshot, topo_diags);
+    diags.extend(query::run::run_notes(&snapshot, &queries, &opts.filters));
+    if snapshot.domains.is_empty() {
+        diags.push(Diagnostic::warning(
+            "no-domains",
+            "the input holds no SageMaker domain (DescribeDomain or ListDomains output): nothing to audit",
+        ));
+    }
+    let domains = snapshot
+        .domains
+        .iter()
+        .filter(|d| opts.filters.domain(d))
+        .map(|d| DomainInfo::new(d, sources::region_of(&snapshot, d)))
+        .collect();
+    let query_info = queries
+        .iter()
+        .filter(|q| opts.filters.query(q))
+        .map(|q| QueryInfo {
+            id: q.id.clone(),
+            title: q.title.clone(),
+            severity: q.severity.to_string(),
+        })
+        .collect();
+    let report = Report::new(domains, query_info, results, diags);
+
+    let render = render_options(&opts.output, io);
+    match opts.output.format {
+        Format::Table => {
+            print_diagnostics(&report.warnings, false, io.stderr)?;
+            if opts.output.verbose {
+                print_diagnostics(&report.notes, true, io.stderr)?;
+            }
+            table::render(&report, io.stdout, &render)?;
+        }
+        Format::Json => {
+            if opts.output.verbose {
+                print_diagnostics(&report.warnings, true, io.stderr)?;
+                print_diagnostics(&report.notes, true, io.stderr)?;
+            }
+            json::render(&report, io.stdout, &render)?;
+        }
+    }
+    Ok(if report.has_findings(opts.fail_on) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// A `--from` that names a resource the snapshot does not hold is a usage
+/// error, not an unknown verdict: it is almost always a typo.
+fn check_source_exists(snapshot: &Snapshot, from: &Source, path: &Path) -> Result<()> {
+    let (what, id, found) = match from {
+        Source::Instance(id) => (
+            "instance",
+            id,
+            snapshot.instances.iter().any(|i| &i.id == id),
+        ),
+        Source::Eni(id) => (
+            "network interface",
+            id,
+            snapshot.network_interfaces.iter().any(|e| &e.id == id),
+        ),
+        Source::Injected {
+            at: InjectAt::Subnet(id),
+            ..
+        } => ("subnet", id, snapshot.subnets.iter().any(|s| &s.id == id)),
+        Source::Injected {
+            at: InjectAt::Vpc(id),
+            ..
+        } => ("VPC", id, snapshot.vpcs.iter().any(|v| &v.id == id)),
+        Source::Injected {
+            at: InjectAt::Internet,
+            ..
+        }
+        | Source::Virtual(_) => return Ok(()),
+    };
+    if !found {
+        bail!("--from {id}: no {what} {id} in {}", path.display());
+    }
+    Ok(())
+}
+
+fn trace(opts: &TraceOptions, io: &mut Streams<'_>) -> Result<Outcome> {
+    let snapshot = load_snapshot(&opts.path)?;
+    check_source_exists(&snapshot, &opts.from, &opts.path)?;
+    let settings = engine_settings(&opts.engine)?;
+    let (topo, topo_diags) = Topology::build(&snapshot);
+    let result = engine::evaluate(
+        &topo,
+        &opts.from,
+        &Target::Ip(opts.to),
+        &opts.flow,
+        &settings,
+    );
+
+    let (warnings, notes) = report::split_diagnostics(input_diagnostics(&snapshot, topo_diags));
+    let has_ports = opts.flow.protocol.has_ports();
+    let ports = |p: PortRange| {
+        if has_ports {
+            p.to_string()
+        } else {
+            "n/a".into()
+        }
+    };
+    let flow = trace::TraceFlow {
+        protocol: opts.flow.protocol.to_string(),
+        dst_ports: ports(opts.flow.dst_ports),
+        src_ports: ports(opts.flow.src_ports.unwrap_or(settings.ephemeral_ports)),
+    };
+    let verdict = result.verdict;
+    let t = trace::TraceReport::new(
+        opts.from_text.clone(),
+        opts.to.to_string(),
+        flow,
+        result,
+        warnings,
+    );
+    let render = render_options(&opts.output, io);
+    match opts.output.format {
+        Format::Table => {
+            print_diagnostics(&t.warnings, false, io.stderr)?;
+            if opts.output.verbose {
+                print_diagnostics(&notes, true, io.stderr)?;
+            }
+            trace::render_table(&t, io.stdout, &render)?;
+        }
+        Format::Json => {
+            if opts.output.verbose {
+                print_diagnostics(&notes, true, io.stderr)?;
+            }
+            trace::render_json(&t, io.stdout)?;
+        }
+    }
+    Ok(if verdict == Verdict::Reachable {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+fn import_to(path: &Path, output: &Path, io: &mut Streams<'_>) -> Result<Outcome> {
+    let snapshot = load_snapshot(path)?;
+    if output == Path::new("-") {
+        import::write_snapshot(&snapshot, io.stdout)?;
+    } else {
+        let write = || -> io::Result<()> {
+            let mut w = BufWriter::new(File::create(output)?);
+            import::write_snapshot(&snapshot, &mut w)?;
+            w.flush()
+        };
+        write().with_context(|| format!("{}: cannot write the snapshot", output.display()))?;
+    }
+    // Say what was skipped, so an empty snapshot is not a silent surprise.
+    let (warnings, _) = report::split_diagnostics(snapshot.diagnostics.clone());
+    print_diagnostics(&warnings, false, io.stderr)?;
+    Ok(Outcome::Clean)
+}
+
+fn list_queries(dir: Option<&Path>, format: Format, io: &mut Streams<'_>) -> Result<Outcome> {
+    let queries = load_queries(dir)?;
+    match format {
+        Format::Json => json::write_pretty(&queries, io.stdout)?,
+        Format::Table => {
+            let mut t = comfy_table::Table::new();
+            t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+            t.force_no_tty();
+            t.set_header(["id", "severity", "applies", "flow", "destination", "title"]);
+            for q in &queries {
+                let title = if q.origin == "built-in" {
+                    q.title.clone()
+                } else {
+                    format!("{} ({})", q.title, q.origin)
+                };
+                t.add_row(vec![
+                    q.id.clone(),
+                    q.severity.to_string(),
+                    if q.opt_in {
+                        format!("{} (opt-in)", q.applies.as_str())
+                    } else {
+                        q.applies.as_str().to_string()
+                    },
+                    q.flow.to_string(),
+                    q.destination.to_string(),
+                    title,
+                ]);
+            }
+            writeln!(io.stdout, "{t}")?;
+            writeln!(
+                io.stdout,
+                "{} queries. Opt-in queries run only when named with `audit --query ID`.\n\
+                 `sagescope queries show ID` prints a query's documentation.",
+                queries.len()
+            )?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+fn show_query(
+    id: &str,
+    dir: Option<&Path>,
+    format: Format,
+    io: &mut Streams<'_>,
+) -> Result<Outcome> {
+    let queries = load_queries(dir)?;
+    let Some(q) = queries.iter().find(|q| q.id == id) else {
+        let known: Vec<&str> = queries.iter().map(|q| q.id.as_str()).collect();
+        bail!("no query `{id}` (known: {})", known.join(", "));
+    };
+    match format {
+        Format::Json => json::write_pretty(q, io.stdout)?,
+        Format::Table => {
+            let w = &mut *io.stdout;
+            writeln!(w, "{}: {}", q.id, q.title)?;
+            writeln!(
+                w,
+                "severity {} · applies {}{} · flow {} · destination {} · {}",
+                q.severity,
+                q.applies.as_str(),
+                if q.opt_in {
+                    " (opt-in: run with --query)"
+                } else {
+                    ""
+                },
+                q.flow,
+                q.destination,
+                q.origin
+            )?;
+            for (heading, text) in [
+                ("What", &q.docs.what),
+                ("Why", &q.docs.why),
+                ("Fix", &q.docs.fix),
+            ] {
+                writeln!(w, "\n{heading}")?;
+                for line in reflow(text, 78) {
+                    writeln!(w, "  {line}")?;
+                }
+            }
+            writeln!(w, "\nReferences")?;
+            for r in &q.docs.references {
+                writeln!(w, "  - {r}")?;
+            }
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Re-wrap the docs text (TOML line breaks are the author's, not ours);
+/// blank lines stay paragraph breaks.
+fn reflow(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, para) in text.trim().split("\n\n").enumerate() {
+        if i > 0 {
+            out.push(String::new());
+        }
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.len() + 1 + word.len() > width {
+                out.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            out.push(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reflow_wraps_and_keeps_paragraphs() {
+        assert_eq!(reflow("a b\nc dd\n\n e", 4), ["a b", "c dd", "", "e"]);
+    }
+
+    #[test]
+    fn ip_ranges_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ip-ranges.json");
+        std::fs::write(
+            &p,
+            r#"{"syncToken":"1","prefixes":[{"ip_prefix":"52.218.0.0/17","region":"eu-west-1","service":"S3","network_border_group":"eu-west-1"}],"ipv6_prefixes":[]}"#,
+        )
+        .unwrap();
+        let r = load_ip_ranges(&p).unwrap();
+        assert_eq!(r.prefixes.len(), 1);
+        assert_eq!(r.prefixes[0].0, "S3");
+        std::fs::write(&p, "{}").unwrap();
+        let e = format!("{:#}", load_ip_ranges(&p).unwrap_err());
+        assert!(e.contains("not an AWS ip-ranges.json"), "{e}");
+    }
+}
