@@ -49,11 +49,15 @@ pub struct OutputOptions {
     pub color: ColorChoice,
     pub verbose: bool,
     pub quiet: bool,
+    pub expand: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditOptions {
     pub path: PathBuf,
+    /// Collect from live AWS instead of reading `path` (feature `aws`).
+    #[cfg(feature = "aws")]
+    pub live: Option<crate::collect::LiveOptions>,
     pub queries_dir: Option<PathBuf>,
     pub filters: Filters,
     pub fail_on: Severity,
@@ -92,6 +96,19 @@ pub enum Invocation {
         dir: Option<PathBuf>,
         format: Format,
     },
+    #[cfg(feature = "aws")]
+    Collect(CollectOptions),
+}
+
+/// `collect`: live AWS -> snapshot file.
+#[cfg(feature = "aws")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectOptions {
+    pub live: crate::collect::LiveOptions,
+    /// `-` = stdout.
+    pub output: PathBuf,
+    pub verbose: bool,
+    pub quiet: bool,
 }
 
 /// How a successful run ended.
@@ -171,6 +188,8 @@ pub fn run_with(invocation: &Invocation, io: &mut Streams<'_>) -> Result<Outcome
         Invocation::Import { path, output } => import_to(path, output, io),
         Invocation::Queries { dir, format } => list_queries(dir.as_deref(), *format, io),
         Invocation::ShowQuery { id, dir, format } => show_query(id, dir.as_deref(), *format, io),
+        #[cfg(feature = "aws")]
+        Invocation::Collect(opts) => collect_to(opts, io),
     }
 }
 
@@ -184,6 +203,7 @@ fn render_options(output: &OutputOptions, io: &Streams<'_>) -> RenderOptions {
         color,
         width: io.width,
         quiet: output.quiet,
+        expand: output.expand,
     }
 }
 
@@ -280,7 +300,7 @@ fn print_diagnostics(diags: &[Diagnostic], verbose: bool, w: &mut dyn Write) -> 
 }
 
 fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
-    let snapshot = load_snapshot(&opts.path)?;
+    let snapshot = audit_snapshot(opts, io)?;
     let queries = load_queries(opts.queries_dir.as_deref())?;
     for id in &opts.filters.query_ids {
         if !queries.iter().any(|q| &q.id == id) {
@@ -348,7 +368,9 @@ fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
             json::render(&report, io.stdout, &render)?;
         }
     }
-    Ok(if report.has_findings(opts.fail_on) {
+    // Data that could not be collected (gaps) is a finding too: the
+    // verdicts that depend on it are unknown, and the others may be so.
+    Ok(if report.has_findings(opts.fail_on) || !snapshot.gaps.is_empty() {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -449,6 +471,70 @@ fn trace(opts: &TraceOptions, io: &mut Streams<'_>) -> Result<Outcome> {
 
 fn import_to(path: &Path, output: &Path, io: &mut Streams<'_>) -> Result<Outcome> {
     let snapshot = load_snapshot(path)?;
+    write_snapshot_to(&snapshot, output, io)?;
+    // Say what was skipped, so an empty snapshot is not a silent surprise.
+    let (warnings, _) = report::split_diagnostics(snapshot.diagnostics.clone());
+    print_diagnostics(&warnings, false, io.stderr)?;
+    Ok(Outcome::Clean)
+}
+
+/// Collect from live AWS (`collect`, `audit` without PATH): log each call
+/// with `-v`, say what was collected unless `quiet`.
+#[cfg(feature = "aws")]
+fn collect_live(
+    live: &crate::collect::LiveOptions,
+    verbose: bool,
+    quiet: bool,
+    io: &mut Streams<'_>,
+) -> Result<Snapshot> {
+    crate::collect::init_logging(verbose);
+    let c = crate::collect::collect_blocking(live)?;
+    if !quiet {
+        let s = &c.snapshot;
+        writeln!(
+            io.stderr,
+            "collected {} domain{} in {}: {} API calls in {:.1} s{}",
+            s.domains.len(),
+            if s.domains.len() == 1 { "" } else { "s" },
+            c.region,
+            c.total_calls(),
+            c.elapsed.as_secs_f64(),
+            if s.gaps.is_empty() {
+                String::new()
+            } else {
+                format!("; {} could not be read (see the warnings)", s.gaps.len())
+            }
+        )?;
+    }
+    Ok(c.snapshot)
+}
+
+/// `collect`: exit 1 when some data could not be read (gaps), so that a
+/// script notices the snapshot is incomplete.
+#[cfg(feature = "aws")]
+fn collect_to(opts: &CollectOptions, io: &mut Streams<'_>) -> Result<Outcome> {
+    let snapshot = collect_live(&opts.live, opts.verbose, opts.quiet, io)?;
+    write_snapshot_to(&snapshot, &opts.output, io)?;
+    let (warnings, _) = report::split_diagnostics(input_diagnostics(&snapshot, Vec::new()));
+    print_diagnostics(&warnings, false, io.stderr)?;
+    Ok(if snapshot.gaps.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// The snapshot `audit` works on: collected live, or loaded from PATH.
+fn audit_snapshot(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Snapshot> {
+    #[cfg(feature = "aws")]
+    if let Some(live) = &opts.live {
+        return collect_live(live, opts.output.verbose, opts.output.quiet, io);
+    }
+    let _ = io;
+    load_snapshot(&opts.path)
+}
+
+fn write_snapshot_to(snapshot: &Snapshot, output: &Path, io: &mut Streams<'_>) -> Result<()> {
     if output == Path::new("-") {
         import::write_snapshot(&snapshot, io.stdout)?;
     } else {
@@ -459,10 +545,7 @@ fn import_to(path: &Path, output: &Path, io: &mut Streams<'_>) -> Result<Outcome
         };
         write().with_context(|| format!("{}: cannot write the snapshot", output.display()))?;
     }
-    // Say what was skipped, so an empty snapshot is not a silent surprise.
-    let (warnings, _) = report::split_diagnostics(snapshot.diagnostics.clone());
-    print_diagnostics(&warnings, false, io.stderr)?;
-    Ok(Outcome::Clean)
+    Ok(())
 }
 
 fn list_queries(dir: Option<&Path>, format: Format, io: &mut Streams<'_>) -> Result<Outcome> {

@@ -38,10 +38,98 @@ pub enum Command {
     Import(ImportArgs),
     /// List the queries, or show one's documentation (`queries show ID`).
     Queries(QueriesArgs),
+    /// Collect a snapshot of live AWS: the SageMaker domains of a region,
+    /// their VPCs, home EFS, user profiles, spaces and apps (read-only calls).
+    #[cfg(feature = "aws")]
+    Collect(CollectArgs),
 }
 
 const PATH_HELP: &str =
     "Snapshot file, folder of AWS API JSON responses (read recursively), or one response file";
+
+#[cfg(feature = "aws")]
+const AUDIT_PATH_HELP: &str = "Snapshot file, folder of AWS API JSON responses (read recursively), \
+     or one response file; without PATH, collect from live AWS first (--region, --profile, ...)";
+#[cfg(not(feature = "aws"))]
+const AUDIT_PATH_HELP: &str = PATH_HELP;
+
+/// Where and how to reach AWS (`collect`, and `audit` without PATH).
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// AWS region (default: AWS_REGION, or the profile's region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Named profile of the shared AWS config and credentials files
+    /// (default: AWS_PROFILE, or `default`). SSO profiles work.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Send every AWS API call to URL, e.g. a local emulator
+    /// (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work as well).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// API calls in flight at most.
+    #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_CONCURRENCY as u16,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Timeout of one API call attempt, in seconds (throttling and 5xx
+    /// answers are retried by the SDK with backoff).
+    #[arg(long, value_name = "SECS", default_value_t = crate::collect::DEFAULT_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}
+
+/// Without the `aws` feature there is nothing to reach.
+#[cfg(not(feature = "aws"))]
+#[derive(Debug, Args)]
+pub struct LiveArgs {}
+
+#[cfg(feature = "aws")]
+impl LiveArgs {
+    fn named(&self) -> Option<&'static str> {
+        if self.region.is_some() {
+            Some("--region")
+        } else if self.profile.is_some() {
+            Some("--profile")
+        } else if self.endpoint_url.is_some() {
+            Some("--endpoint-url")
+        } else {
+            None
+        }
+    }
+
+    fn into_options(self, domain_ids: Vec<String>, progress: bool) -> crate::collect::LiveOptions {
+        crate::collect::LiveOptions {
+            region: self.region,
+            profile: self.profile,
+            endpoint_url: self.endpoint_url,
+            domain_ids,
+            concurrency: usize::from(self.concurrency),
+            timeout: std::time::Duration::from_secs(self.timeout),
+            progress,
+        }
+    }
+}
+
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// Collect only this domain (repeat, or separate ids with commas);
+    /// default: every domain in the region.
+    #[arg(long = "domain-id", value_name = "D", value_delimiter = ',')]
+    pub domain_id: Vec<String>,
+    /// Where to write the snapshot (`-` for stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Log each API call on stderr.
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
 
 fn format_parser() -> impl TypedValueParser<Value = Format> {
     PossibleValuesParser::new(["table", "json"]).map(|s| match s.as_str() {
@@ -121,8 +209,10 @@ pub struct EngineArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    #[arg(help = PATH_HELP)]
-    pub path: PathBuf,
+    #[arg(help = AUDIT_PATH_HELP, required = cfg!(not(feature = "aws")))]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// Output format.
     #[arg(long, default_value = "table", value_parser = format_parser())]
     pub format: Format,
@@ -146,6 +236,10 @@ pub struct AuditArgs {
     /// Table: show only findings (partial, blocked, unknown) and the summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Table: one row per result instead of grouping sources that share a
+    /// verdict and its blockers.
+    #[arg(long)]
+    pub expand: bool,
     /// Colour the verdicts (auto: when stdout is a terminal and NO_COLOR is unset).
     #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = color_parser())]
     pub color: ColorChoice,
@@ -219,8 +313,29 @@ impl Cli {
     pub fn into_invocation(self) -> Result<Invocation, clap::Error> {
         let usage = |kind: ErrorKind, msg: String| Cli::command().error(kind, msg);
         Ok(match self.command {
-            Command::Audit(a) => Invocation::Audit(AuditOptions {
-                path: a.path,
+            Command::Audit(a) => {
+                #[cfg(feature = "aws")]
+                let (path, live) = match a.path {
+                    Some(path) => {
+                        if let Some(flag) = a.live.named() {
+                            return Err(usage(
+                                ErrorKind::ArgumentConflict,
+                                format!("{flag} is for collecting from live AWS; it cannot be used with PATH"),
+                            ));
+                        }
+                        (path, None)
+                    }
+                    None => (
+                        PathBuf::from("AWS"),
+                        Some(a.live.into_options(a.domain_id.clone(), !a.quiet && !a.verbose)),
+                    ),
+                };
+                #[cfg(not(feature = "aws"))]
+                let path = a.path.unwrap_or_default();
+                Invocation::Audit(AuditOptions {
+                path,
+                #[cfg(feature = "aws")]
+                live,
                 queries_dir: a.queries,
                 filters: Filters {
                     domain_ids: a.domain_id,
@@ -236,7 +351,16 @@ impl Cli {
                     color: a.color,
                     verbose: a.verbose,
                     quiet: a.quiet,
+                    expand: a.expand,
                 },
+            })
+            }
+            #[cfg(feature = "aws")]
+            Command::Collect(c) => Invocation::Collect(crate::app::CollectOptions {
+                live: c.live.into_options(c.domain_id, !c.quiet && !c.verbose),
+                output: c.output,
+                verbose: c.verbose,
+                quiet: c.quiet,
             }),
             Command::Trace(t) => {
                 if !t.protocol.has_ports() {
@@ -288,6 +412,7 @@ impl Cli {
                         color: t.color,
                         verbose: t.verbose,
                         quiet: false,
+                        expand: false,
                     },
                 })
             }

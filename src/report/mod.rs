@@ -247,6 +247,9 @@ pub struct RenderOptions {
     pub width: Option<u16>,
     /// Table: show only findings (partial, blocked, unknown).
     pub quiet: bool,
+    /// Table: one row per result (default: sources sharing a verdict and
+    /// its blockers are grouped on one row).
+    pub expand: bool,
 }
 
 /// `warning[code]: message (file; ids)`, one line, for stderr.

@@ -35,8 +35,10 @@ pub fn render(report: &Report, w: &mut dyn io::Write, opts: &RenderOptions) -> i
         writeln!(w, "{}", title(domain))?;
         if shown.is_empty() {
             writeln!(w, "  (no applicable query)")?;
-        } else {
+        } else if opts.expand {
             writeln!(w, "{}", table(&shown, opts))?;
+        } else {
+            writeln!(w, "{}", grouped_table(&shown, &report.queries, opts))?;
         }
         if !opts.quiet {
             for line in not_applicable_lines(&results) {
@@ -69,32 +71,9 @@ fn verdict_color(v: Verdict) -> Color {
 }
 
 fn table(results: &[&QueryResult], opts: &RenderOptions) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    // The renderer writes to any writer: the caller decided colour and width.
-    t.force_no_tty();
-    if opts.color {
-        t.enforce_styling();
-    }
-    if let Some(width) = opts.width {
-        t.set_width(width)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-    }
-    t.set_header([
-        "query",
-        "source",
-        "destination",
-        "verdict",
-        "where blocked",
-        "why",
-    ]);
+    let mut t = new_table(opts, &["query", "source", "destination", "verdict", "where blocked", "why"]);
     for r in results {
-        let verdict = Cell::new(r.verdict.as_str());
-        let verdict = if opts.color {
-            verdict.fg(verdict_color(r.verdict))
-        } else {
-            verdict
-        };
+        let verdict = verdict_cell(r.verdict, opts);
         let where_blocked: Vec<String> = r
             .blocked_at
             .iter()
@@ -117,6 +96,135 @@ fn table(results: &[&QueryResult], opts: &RenderOptions) -> Table {
             Cell::new(why.join("\n")),
         ]);
     }
+    t
+}
+
+fn severity_rank(s: &str) -> u8 {
+    match s {
+        "critical" => 0,
+        "high" => 1,
+        "medium" => 2,
+        "low" => 3,
+        _ => 4,
+    }
+}
+
+/// One row per (query, verdict, blockers): the sources that share an
+/// answer are listed together, failures first, queries by severity. A
+/// domain with 4 profiles in 3 subnets gives a screenful, not 150 rows.
+fn grouped_table(results: &[&QueryResult], queries: &[super::QueryInfo], opts: &RenderOptions) -> Table {
+    let mut t = new_table(opts, &["query", "sources", "verdict", "where blocked", "why"]);
+    let rank = |id: &str| {
+        queries
+            .iter()
+            .find(|q| q.id == id)
+            .map(|q| severity_rank(&q.severity))
+            .unwrap_or(5)
+    };
+    let mut ids: Vec<&str> = results.iter().map(|r| r.query.as_str()).collect();
+    ids.sort_by_key(|id| (rank(id), *id));
+    ids.dedup();
+    for id in ids {
+        let of_query: Vec<&QueryResult> = results.iter().copied().filter(|r| r.query == id).collect();
+        // Group by verdict and the set of blockers.
+        let mut groups: Vec<(Verdict, Vec<(String, String)>, Vec<&QueryResult>)> = Vec::new();
+        for r in &of_query {
+            let key: Vec<(String, String)> = r.blocked_at.iter().map(|b| (b.resource.clone(), b.code.clone())).collect();
+            match groups.iter_mut().find(|g| g.0 == r.verdict && g.1 == key) {
+                Some(g) => g.2.push(r),
+                None => groups.push((r.verdict, key, vec![r])),
+            }
+        }
+        groups.sort_by_key(|g| (verdict_order(g.0), g.1.clone()));
+        for (verdict, _, members) in groups {
+            let sources = if members.len() == of_query.len() && members.len() > 1 {
+                format!("all ({} results)", members.len())
+            } else {
+                sources_cell(&members)
+            };
+            let first = members[0];
+            let mut why: Vec<String> = Vec::new();
+            if let Some(part) = &first.reachable_part {
+                why.push(format!("reachable {part}"));
+            }
+            why.extend(first.blocked_at.iter().map(|b| b.reason.clone()));
+            if why.is_empty() && verdict != Verdict::Reachable {
+                why.extend(first.notes.first().cloned());
+            }
+            let where_blocked: Vec<String> = first.blocked_at.iter().map(|b| format!("{} {}", b.resource, b.code)).collect();
+            t.add_row(vec![
+                Cell::new(id),
+                Cell::new(sources),
+                verdict_cell(verdict, opts),
+                Cell::new(where_blocked.join("\n")),
+                Cell::new(why.join("\n")),
+            ]);
+        }
+    }
+    t
+}
+
+/// Sources grouped by subnet: `subnet-0abc (eu-west-1c): alice, bob,
+/// space team-code, defaults, eni-0123`.
+fn sources_cell(members: &[&QueryResult]) -> String {
+    let mut by_subnet: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for r in members {
+        let s = &r.source;
+        let name = match s.kind.as_str() {
+            "user-profile" | "app-eni" => s.name.clone(),
+            "shared-space" => format!("space {}", s.name),
+            "default-user-settings" => "(default user settings)".to_string(),
+            "default-space-settings" => "(default space settings)".to_string(),
+            other => format!("{other} {}", s.name),
+        };
+        let key = (s.subnet_id.clone(), s.availability_zone.clone().unwrap_or_default());
+        let names = by_subnet.entry(key).or_default();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    by_subnet
+        .into_iter()
+        .map(|((subnet, az), names)| {
+            let at = if az.is_empty() { subnet } else { format!("{subnet} ({az})") };
+            format!("{at}: {}", names.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn verdict_order(v: Verdict) -> u8 {
+    match v {
+        Verdict::Blocked => 0,
+        Verdict::Unknown => 1,
+        Verdict::Partial => 2,
+        Verdict::Reachable => 3,
+        Verdict::NotApplicable => 4,
+    }
+}
+
+fn verdict_cell(v: Verdict, opts: &RenderOptions) -> Cell {
+    let c = Cell::new(v.as_str());
+    if opts.color {
+        c.fg(verdict_color(v))
+    } else {
+        c
+    }
+}
+
+fn new_table(opts: &RenderOptions, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    // The renderer writes to any writer: the caller decided colour and width.
+    t.force_no_tty();
+    if opts.color {
+        t.enforce_styling();
+    }
+    if let Some(width) = opts.width {
+        t.set_width(width)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    t.set_header(header.to_vec());
     t
 }
 
@@ -169,10 +277,7 @@ mod tests {
         assert!(!t.contains('\u{1b}'), "no colour unless asked");
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines[0], "Domain d-1 (prod) · VpcOnly · vpc-1 · eu-west-1");
-        assert!(
-            t.contains("user-profile alice @ subnet-a/eu-west-1a"),
-            "{t}"
-        );
+        assert!(t.contains("subnet-a (eu-west-1a): alice"), "{t}");
         assert!(t.contains("sg-1 ENI_SG_RULES_MISMATCH"), "{t}");
         assert!(t.contains("acl-1 SUBNET_ACL_RESTRICTION"), "{t}");
         assert!(t.contains("acl-1 inbound rule 100 denies the reply"), "{t}");
@@ -196,6 +301,16 @@ mod tests {
     #[test]
     fn golden_layout() {
         insta::assert_snapshot!(text(RenderOptions::default()));
+    }
+
+    #[test]
+    fn expand_shows_one_row_per_result() {
+        let t = text(RenderOptions {
+            expand: true,
+            ..RenderOptions::default()
+        });
+        assert!(t.contains("user-profile alice @ subnet-a/eu-west-1a"), "{t}");
+        assert!(t.contains("destination"), "{t}");
     }
 
     #[test]
