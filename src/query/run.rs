@@ -145,6 +145,7 @@ pub fn run_queries(
                         return_path: result.return_path,
                         notes,
                         reachable_part: result.reachable_part,
+                        fixes: Vec::new(),
                     });
                 }
             }

@@ -79,6 +79,60 @@ pub struct QueryResult {
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reachable_part: Option<String>,
+    /// Concrete remediations with the real ids filled in (empty when
+    /// reachable or not applicable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<Remediation>,
+}
+
+/// One way to fix a finding: what to do, and the AWS CLI commands that do it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Remediation {
+    /// One line: "Allow TCP 443 from sg-0abc on sg-0def (endpoint vpce-0123)".
+    pub summary: String,
+    /// Copy-paste AWS CLI commands, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
+}
+
+/// Outcome of a non-path compliance check on one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+}
+
+/// One compliance check (src/checks/) evaluated on one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Stable kebab-case check id.
+    pub check: String,
+    /// Domain the finding belongs to, when it belongs to one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The resource id (or ARN) the finding is about.
+    pub resource: String,
+    pub status: CheckStatus,
+    /// info, low, medium, high, critical.
+    pub severity: String,
+    /// One line, with the ids involved.
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<Remediation>,
+}
+
+/// A check that was run, with its documentation (for SARIF rules, `--help`
+/// style listings and Markdown reports).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CheckInfo {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub what: String,
+    pub why: String,
+    pub fix: String,
+    pub references: Vec<String>,
 }
 
 /// A domain as the report shows it.
@@ -179,6 +233,12 @@ pub struct Report {
     pub queries: Vec<QueryInfo>,
     /// Sorted by (domain, query, source kind, source name, subnet, destination).
     pub results: Vec<QueryResult>,
+    /// Compliance checks run (empty until checks are evaluated).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_infos: Vec<CheckInfo>,
+    /// Compliance check results, sorted by (domain, check, resource).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckResult>,
     pub warnings: Vec<Diagnostic>,
     pub notes: Vec<Diagnostic>,
 }
@@ -202,6 +262,8 @@ impl Report {
             domains,
             queries,
             results,
+            check_infos: Vec::new(),
+            checks: Vec::new(),
             warnings,
             notes,
         }
@@ -298,6 +360,7 @@ pub(crate) mod tests {
             return_path: vec![],
             notes: vec![],
             reachable_part: None,
+            fixes: vec![],
         };
         let mut blocked = result("efs-nfs", src("user-profile", "alice"), Verdict::Blocked);
         blocked.blocked_at = vec![
