@@ -536,11 +536,11 @@ fn audit_snapshot(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Snapshot>
 
 fn write_snapshot_to(snapshot: &Snapshot, output: &Path, io: &mut Streams<'_>) -> Result<()> {
     if output == Path::new("-") {
-        import::write_snapshot(&snapshot, io.stdout)?;
+        import::write_snapshot(snapshot, io.stdout)?;
     } else {
         let write = || -> io::Result<()> {
             let mut w = BufWriter::new(File::create(output)?);
-            import::write_snapshot(&snapshot, &mut w)?;
+            import::write_snapshot(snapshot, &mut w)?;
             w.flush()
         };
         write().with_context(|| format!("{}: cannot write the snapshot", output.display()))?;

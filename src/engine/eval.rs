@@ -252,8 +252,10 @@ impl<'a> Ctx<'a> {
             .iter()
             .enumerate()
             .max_by(|(ia, a), (ib, b)| {
-                let ka = (!a.sure.is_empty(), !a.maybe.is_empty(), a.blockers.is_empty());
-                let kb = (!b.sure.is_empty(), !b.maybe.is_empty(), b.blockers.is_empty());
+                // Most gets through, then fewest blockers, then the
+                // shortest path (an endpoint ENI in the source's own subnet).
+                let ka = (!a.sure.is_empty(), !a.maybe.is_empty(), a.blockers.is_empty(), std::cmp::Reverse(a.blockers.len()), std::cmp::Reverse(a.hops.len()));
+                let kb = (!b.sure.is_empty(), !b.maybe.is_empty(), b.blockers.is_empty(), std::cmp::Reverse(b.blockers.len()), std::cmp::Reverse(b.hops.len()));
                 ka.cmp(&kb).then(ib.cmp(ia))
             })
             .map(|(_, l)| l.clone());
@@ -553,7 +555,9 @@ impl<'a> Ctx<'a> {
     fn sg_filter(&mut self, b: &mut Branch, groups: &[String], egress: bool, owner: &str) {
         let adm = sg_set_admits(self.topo, &self.atoms, groups, egress);
         let t = b.leg.fwd;
-        let leg = t.apply(&b.maybe);
+        // Witness on what arrives; when nothing does, on the candidate
+        // (ideal) packets, so the hop still names the rules that matter.
+        let leg = t.apply(if b.maybe.is_empty() { &b.ideal } else { &b.maybe });
         let mut matched = Vec::new();
         let mut first_match = None;
         for g in groups {
@@ -579,7 +583,22 @@ impl<'a> Ctx<'a> {
         let any_rules = groups.iter().filter_map(|g| self.topo.security_group(g)).any(|sg| !(if egress { &sg.egress } else { &sg.ingress }).is_empty());
         let code = if groups.is_empty() || !any_rules { "SG_HAS_NO_RULES" } else { "ENI_SG_RULES_MISMATCH" };
         let rule = if matched.is_empty() {
-            format!("no {} rule of {} matches", if egress { "egress" } else { "ingress" }, if groups.is_empty() { "(no security groups)".to_string() } else { groups.join(", ") })
+            // Show what the groups do allow, so the gap is visible.
+            let existing: Vec<String> = groups
+                .iter()
+                .filter_map(|g| self.topo.security_group(g))
+                .flat_map(|sg| {
+                    let rules = if egress { &sg.egress } else { &sg.ingress };
+                    rules.iter().enumerate().map(move |(i, r)| format!("{} rule {}: {}", sg.id, i + 1, describe_sg_rule(r, egress)))
+                })
+                .take(4)
+                .collect();
+            let dir = if egress { "egress" } else { "ingress" };
+            match (groups.is_empty(), existing.is_empty()) {
+                (true, _) => format!("no {dir} rule matches (no security groups)"),
+                (false, true) => format!("no {dir} rule matches: {} has no {dir} rules", groups.join(", ")),
+                (false, false) => format!("no {dir} rule of {} matches (it has {})", groups.join(", "), existing.join("; ")),
+            }
         } else {
             matched.truncate(4);
             matched.join("; ")
@@ -598,7 +617,9 @@ impl<'a> Ctx<'a> {
             return;
         };
         let adm = nacl_admits(&self.atoms, acl, egress);
-        let leg = t.apply(&b.maybe);
+        // Witness on what arrives; when nothing does, on the candidate
+        // (ideal) packets, so the hop still names the rules that matter.
+        let leg = t.apply(if b.maybe.is_empty() { &b.ideal } else { &b.maybe });
         let (allows, denies) = nacl_witness(&self.atoms, acl, egress, &leg);
         let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter().filter(|_| !allows.is_empty() || !denies.is_empty())).cloned().collect();
         rule_parts.dedup();

@@ -53,9 +53,6 @@ impl Iv {
     pub fn contains(self, o: Iv) -> bool {
         self.lo <= o.lo && o.hi <= self.hi
     }
-    pub fn len(self) -> u64 {
-        self.hi - self.lo + 1
-    }
 }
 
 /// The full range of each dimension.

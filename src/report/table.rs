@@ -109,6 +109,9 @@ fn severity_rank(s: &str) -> u8 {
     }
 }
 
+/// Results sharing a verdict and blockers: (verdict, (resource, code)s, members).
+type Group<'a> = (Verdict, Vec<(String, String)>, Vec<&'a QueryResult>);
+
 /// One row per (query, verdict, blockers): the sources that share an
 /// answer are listed together, failures first, queries by severity. A
 /// domain with 4 profiles in 3 subnets gives a screenful, not 150 rows.
@@ -127,7 +130,7 @@ fn grouped_table(results: &[&QueryResult], queries: &[super::QueryInfo], opts: &
     for id in ids {
         let of_query: Vec<&QueryResult> = results.iter().copied().filter(|r| r.query == id).collect();
         // Group by verdict and the set of blockers.
-        let mut groups: Vec<(Verdict, Vec<(String, String)>, Vec<&QueryResult>)> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         for r in &of_query {
             let key: Vec<(String, String)> = r.blocked_at.iter().map(|b| (b.resource.clone(), b.code.clone())).collect();
             match groups.iter_mut().find(|g| g.0 == r.verdict && g.1 == key) {

@@ -106,8 +106,7 @@ impl Snapshot {
         self.route_tables.sort_by(|a, b| a.id.cmp(&b.id));
         self.network_acls.sort_by(|a, b| a.id.cmp(&b.id));
         for acl in &mut self.network_acls {
-            acl.entries
-                .sort_by(|a, b| (a.egress, a.rule_number).cmp(&(b.egress, b.rule_number)));
+            acl.entries.sort_by_key(|e| (e.egress, e.rule_number));
             acl.subnet_ids.sort();
         }
         self.security_groups.sort_by(|a, b| a.id.cmp(&b.id));
