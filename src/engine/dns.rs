@@ -199,6 +199,29 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
         hops.push(Hop { resource: host.clone(), kind: "dns".into(), decision: "resolve".into(), rule: format!("{host} -> public addresses") });
     }
 
+    // The public name is answered by the Amazon resolver only when the VPC
+    // has enableDnsSupport (custom DHCP name servers answer on their own).
+    if dhcp_custom.is_none() {
+        match dns_support {
+            Some(false) => {
+                blockers.push(Blocker {
+                    resource: vpc_id.to_string(),
+                    kind: "vpc".into(),
+                    direction: Direction::Forward,
+                    code: "VPC_DNS_ATTRIBUTES_DISABLED".into(),
+                    reason: format!("{vpc_id} has enableDnsSupport=false: the Amazon-provided resolver does not answer, so {host} does not resolve (F5)"),
+                });
+                hops.push(Hop { resource: vpc_id.to_string(), kind: "dns".into(), decision: "deny".into(), rule: format!("{host} does not resolve: enableDnsSupport is false") });
+                return ResolvedParts { addrs: AddrMatch::default(), label: host, pre_hops: hops, pre_blockers: blockers, unknown: false }.into();
+            }
+            None => {
+                unknown = true;
+                cx.note(format!("the DNS attributes of {vpc_id} were not captured; whether {host} resolves is unknown"));
+            }
+            Some(true) => {}
+        }
+    }
+
     // The public addresses: ip-ranges.json, else the service's managed
     // prefix list, else a symbolic atom.
     let key = ip_ranges_service(service);

@@ -204,10 +204,16 @@ impl<'a> Ctx<'a> {
                 self.deliver_local(b, None, &v);
             }
             _ => {
-                b.hop(&srci.resource, "network-interface", "send", srci.label.clone());
+                // A virtual app ENI has no id yet: its hop names the subnet
+                // it would be created in, and reasons name it by its label.
+                let (kind, owner) = match src {
+                    Source::Virtual(v) => ("virtual-app-eni", v.label.clone()),
+                    _ => ("network-interface", srci.resource.clone()),
+                };
+                b.hop(&srci.resource, kind, "send", srci.label.clone());
                 let subnet = srci.subnet.clone().unwrap_or_default();
                 if let Some(groups) = &srci.groups {
-                    self.sg_filter(&mut b, groups, true, &srci.resource);
+                    self.sg_filter(&mut b, groups, true, &owner);
                 }
                 self.route(b, &subnet);
             }
@@ -239,13 +245,34 @@ impl<'a> Ctx<'a> {
         } else {
             Verdict::Partial
         };
-        if verdict != Verdict::Reachable {
-            blockers.extend(res.pre_blockers.iter().cloned());
+        // Path order, name resolution first: the root cause reads first.
+        // The same rule set met on several branches (one per endpoint ENI)
+        // is listed once, saying how many more destinations it blocks.
+        let blockers = if verdict == Verdict::Reachable {
+            Vec::new()
         } else {
-            blockers.clear();
-        }
-        blockers.sort();
-        blockers.dedup_by(|a, b| a.resource == b.resource && a.direction == b.direction && a.code == b.code && reason_subject(&a.reason) == reason_subject(&b.reason));
+            let mut merged: Vec<(Blocker, usize)> = Vec::new();
+            for b in res.pre_blockers.iter().cloned().chain(blockers) {
+                let same = |a: &Blocker| a.resource == b.resource && a.direction == b.direction && a.code == b.code && reason_subject(&a.reason) == reason_subject(&b.reason);
+                match merged.iter_mut().find(|(a, _)| same(a)) {
+                    Some((a, n)) => {
+                        if a.reason != b.reason {
+                            *n += 1;
+                        }
+                    }
+                    None => merged.push((b, 0)),
+                }
+            }
+            merged
+                .into_iter()
+                .map(|(mut b, n)| {
+                    if n > 0 {
+                        b.reason.push_str(&format!(" (and the same for {n} more destination address{})", if n == 1 { "" } else { "es" }));
+                    }
+                    b
+                })
+                .collect()
+        };
         // Best candidate: the leaf that gets most through; ties keep order.
         let best = self
             .leaves
@@ -567,7 +594,7 @@ impl<'a> Ctx<'a> {
             };
             let rules = if egress { &sg.egress } else { &sg.ingress };
             for (i, r) in rules.iter().enumerate() {
-                let a = sg_rule_admits(self.topo, &self.atoms, r, egress);
+                let a = sg_rule_admits(self.topo, &self.atoms, r, egress, sg.owner_id.as_deref());
                 if !leg.intersect(&a.maybe).is_empty() {
                     first_match.get_or_insert_with(|| g.clone());
                     matched.push(format!(
@@ -597,10 +624,14 @@ impl<'a> Ctx<'a> {
             match (groups.is_empty(), existing.is_empty()) {
                 (true, _) => format!("no {dir} rule matches (no security groups)"),
                 (false, true) => format!("no {dir} rule matches: {} has no {dir} rules", groups.join(", ")),
-                (false, false) => format!("no {dir} rule of {} matches (it has {})", groups.join(", "), existing.join("; ")),
+                (false, false) => format!("no {dir} rule matches; the rules are: {}", existing.join("; ")),
             }
         } else {
-            matched.truncate(4);
+            if matched.len() > 4 {
+                let more = matched.len() - 4;
+                matched.truncate(4);
+                matched.push(format!("... {more} more rule{}", if more == 1 { "" } else { "s" }));
+            }
             matched.join("; ")
         };
         let what = format!("{} of {owner} ({})", if egress { "egress" } else { "ingress" }, if groups.is_empty() { "no groups".to_string() } else { groups.join(", ") });
@@ -621,9 +652,13 @@ impl<'a> Ctx<'a> {
         // (ideal) packets, so the hop still names the rules that matter.
         let leg = t.apply(if b.maybe.is_empty() { &b.ideal } else { &b.maybe });
         let (allows, denies) = nacl_witness(&self.atoms, acl, egress, &leg);
-        let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter().filter(|_| !allows.is_empty() || !denies.is_empty())).cloned().collect();
+        let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter()).cloned().collect();
         rule_parts.dedup();
-        rule_parts.truncate(4);
+        if rule_parts.len() > 4 {
+            let more = rule_parts.len() - 4;
+            rule_parts.truncate(4);
+            rule_parts.push(format!("... {more} more rule{}", if more == 1 { "" } else { "s" }));
+        }
         let rule = format!("{} {} {}", acl.id, if egress { "outbound" } else { "inbound" }, rule_parts.join("; "));
         let what = format!("{} {} ({subnet})", acl.id, if egress { "outbound" } else { "inbound" });
         let acl_id = acl.id.clone();

@@ -9,7 +9,7 @@ pub mod space;
 
 use std::net::Ipv4Addr;
 
-pub use dns::{endpoint_service_name, public_name};
+pub use dns::{endpoint_service_name, is_full_access_policy, public_name};
 pub use result::{Blocker, Direction, Hop, PathResult, Verdict};
 
 use crate::graph::Topology;

@@ -17,7 +17,7 @@ use crate::graph::Topology;
 use crate::snapshot::{NaclEntry, NetworkAcl, Protocol, RuleAction, SgRule};
 
 use super::atoms::{ip_iv, AddrMatch, Atoms};
-use super::space::{Cube, Iv, Space, DPORT, DST, FULL, PROTO, SPORT, SRC};
+use super::space::{merge_intervals, Cube, Iv, Space, DPORT, DST, FULL, PROTO, SPORT, SRC};
 
 /// A filter as packet sets: `sure` ⊆ `maybe`.
 #[derive(Debug, Clone, Default)]
@@ -71,7 +71,7 @@ fn product(pp: (Iv, Iv, Iv), peer_dim: usize, addrs: &[Iv]) -> Space {
 }
 
 /// The addresses a security-group rule's peers stand for.
-pub fn sg_rule_peers(topo: &Topology, atoms: &Atoms, rule: &SgRule) -> AddrMatch {
+pub fn sg_rule_peers(topo: &Topology, atoms: &Atoms, rule: &SgRule, owner: Option<&str>) -> AddrMatch {
     let mut m = AddrMatch::default();
     for n in &rule.ipv4 {
         m.extend(atoms.cover_cidr(*n));
@@ -80,17 +80,26 @@ pub fn sg_rule_peers(topo: &Topology, atoms: &Atoms, rule: &SgRule) -> AddrMatch
         m.extend(prefix_list_addrs(topo, atoms, pl));
     }
     for g in &rule.groups {
-        if topo.security_group(&g.group_id).is_none() {
-            // Missing or foreign group: its members are unknown.
-            m.extend(AddrMatch::unknown());
-            continue;
-        }
+        // A group's members are the ENIs that carry it, and every ENI in
+        // the snapshot (and every virtual app ENI) lists its groups, so
+        // membership is exact even when the referenced group itself was not
+        // captured (issue 2: a verdict is unknown only when it depends on
+        // the missing piece). A group of another account or a peered VPC
+        // can have members the snapshot cannot see: those are unknown.
         let mut v: Vec<Iv> = topo
             .group_members(&g.group_id)
             .map(|ip| Iv::point(ip as u64))
             .collect();
         v.extend(atoms.members_of_group(&g.group_id));
-        m.extend(AddrMatch::exact(v));
+        let foreign = g.vpc_peering_connection_id.is_some()
+            || topo.security_group(&g.group_id).is_none() && g.user_id.is_some() && owner.is_some_and(|o| Some(o) != g.user_id.as_deref());
+        if foreign {
+            let mut u = AddrMatch::unknown();
+            u.sure = merge_intervals(v);
+            m.extend(u);
+        } else {
+            m.extend(AddrMatch::exact(v));
+        }
     }
     m
 }
@@ -121,9 +130,9 @@ pub fn prefix_list_addrs(topo: &Topology, atoms: &Atoms, id: &str) -> AddrMatch 
 
 /// One security-group rule as packets (egress matches the destination,
 /// ingress the source).
-pub fn sg_rule_admits(topo: &Topology, atoms: &Atoms, rule: &SgRule, egress: bool) -> Admits {
+pub fn sg_rule_admits(topo: &Topology, atoms: &Atoms, rule: &SgRule, egress: bool, owner: Option<&str>) -> Admits {
     let pp = proto_ports(rule.protocol, rule.from_port, rule.to_port);
-    let peers = sg_rule_peers(topo, atoms, rule);
+    let peers = sg_rule_peers(topo, atoms, rule, owner);
     let dim = if egress { DST } else { SRC };
     Admits {
         sure: product(pp, dim, &peers.sure),
@@ -143,7 +152,7 @@ pub fn sg_set_admits(topo: &Topology, atoms: &Atoms, groups: &[String], egress: 
             Some(sg) => {
                 let rules = if egress { &sg.egress } else { &sg.ingress };
                 for r in rules {
-                    let a = sg_rule_admits(topo, atoms, r, egress);
+                    let a = sg_rule_admits(topo, atoms, r, egress, sg.owner_id.as_deref());
                     out.sure = out.sure.union(&a.sure);
                     out.maybe = out.maybe.union(&a.maybe);
                 }
@@ -358,8 +367,8 @@ mod tests {
         let a = sg_set_admits(&topo, &atoms, &["sg-app".to_string()], true);
         assert!(pkt("10.0.1.10", 443).is_subset_of(&a.sure));
         assert!(pkt("10.0.1.11", 443).intersect(&a.maybe).is_empty());
-        // The rule naming a missing group may admit 2049 anywhere, but not surely.
-        assert!(pkt("10.0.9.9", 2049).is_subset_of(&a.maybe));
-        assert!(pkt("10.0.9.9", 2049).intersect(&a.sure).is_empty());
+        // A rule naming a group missing from the snapshot still matches
+        // exactly its members: ENIs list their groups (none carries it).
+        assert!(pkt("10.0.9.9", 2049).intersect(&a.maybe).is_empty());
     }
 }

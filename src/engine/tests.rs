@@ -337,11 +337,18 @@ fn symbolic_service_addresses_are_proven_by_prefix_list_rules() {
 
 #[test]
 fn dangling_references_are_unknown_never_reachable() {
-    // A rule naming a missing group.
+    // A rule naming a group of another account: its members are unknown.
+    let mut s = base();
+    s["security_groups"][1]["owner_id"] = json!("111111111111");
+    s["security_groups"][1]["ingress"][0]["groups"] = json!([{"group_id": "sg-gone", "user_id": "222222222222"}]);
+    let r = https(s, Target::Ip(ip("10.0.2.20")));
+    assert_eq!(r.verdict, Verdict::Unknown, "{r:?}");
+    // A rule naming a local group missing from the snapshot matches exactly
+    // the ENIs that carry it (issue 2): here none, so blocked.
     let mut s = base();
     s["security_groups"][1]["ingress"][0]["groups"] = json!([{"group_id": "sg-gone"}]);
     let r = https(s, Target::Ip(ip("10.0.2.20")));
-    assert_eq!(r.verdict, Verdict::Unknown, "{r:?}");
+    assert_eq!(r.verdict, Verdict::Blocked, "{r:?}");
     // A route to a missing NAT gateway.
     let mut s = base();
     s["route_tables"][0]["routes"] = json!([route("10.0.0.0/16", "local", ""), route("0.0.0.0/0", "nat-gateway", "nat-gone")]);
