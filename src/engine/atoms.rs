@@ -17,7 +17,7 @@ use ipnet::Ipv4Net;
 
 use super::space::{merge_intervals, Iv, ATOM_BASE, IPV4_MAX};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AtomKind {
     /// Some address in `subnet_cidr`, on an ENI carrying `groups`.
     Virtual {
@@ -112,6 +112,48 @@ impl Atoms {
     pub fn get(&self, addr: u64) -> Option<&AtomKind> {
         addr.checked_sub(ATOM_BASE)
             .and_then(|i| self.kinds.get(i as usize))
+    }
+
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    /// What a NACL entry's coverage of the atoms depends on: the subnet of
+    /// each virtual ENI and which atoms are services (`cover_cidr` reads
+    /// nothing else). Two evaluations with the same signature get the same
+    /// NACL admits, whatever their labels and groups.
+    pub fn cidr_signature(&self) -> Vec<Option<Option<Ipv4Net>>> {
+        self.kinds
+            .iter()
+            .map(|k| match k {
+                AtomKind::Virtual { subnet_cidr, .. } => Some(*subnet_cidr),
+                AtomKind::Service { .. } => None,
+            })
+            .collect()
+    }
+
+    /// What a security-group rule's coverage of the atoms depends on: the
+    /// atoms without their labels (CIDRs read the subnet, group references
+    /// the groups, prefix lists the service and region). Labels only name
+    /// atoms in witness text.
+    pub fn rule_signature(&self) -> Vec<AtomKind> {
+        self.kinds
+            .iter()
+            .map(|k| match k {
+                AtomKind::Virtual {
+                    subnet_cidr, groups, ..
+                } => AtomKind::Virtual {
+                    label: String::new(),
+                    subnet_cidr: *subnet_cidr,
+                    groups: groups.clone(),
+                },
+                s @ AtomKind::Service { .. } => s.clone(),
+            })
+            .collect()
     }
 
     fn iter(&self) -> impl Iterator<Item = (u64, &AtomKind)> {

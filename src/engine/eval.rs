@@ -24,11 +24,16 @@ use crate::snapshot::{EndpointType, Protocol, Route, RouteDestination, RouteTarg
 
 use super::atoms::{ip_iv, is_private_ip, net_iv, AddrMatch, AtomKind, Atoms};
 use super::result::{Blocker, Direction, Hop, PathResult, Verdict};
-use super::rules::{describe_sg_rule, nacl_admits, nacl_witness, prefix_list_addrs, sg_rule_admits, sg_set_admits, Admits};
+use super::cache::{Cache, Sig};
+use super::rules::{describe_sg_rule, nacl_witness_of, prefix_list_addrs, Admits};
 use super::space::{merge_intervals, Iv, Map, Space, Transform, ADDR_MAX, DPORT, DST, FULL, IPV4_MAX, PROTO, SPORT, SRC};
 use super::{FlowSpec, InjectAt, Settings, Source, Target};
 
 const NAT_PORTS: Iv = Iv::new(1024, 65535);
+
+/// What receives a delivered flow: (subnet, groups (None = unknown),
+/// resource id, kind, witness text).
+type Owner = (String, Option<Vec<String>>, String, &'static str, String);
 
 /// Forward and reply transforms of the current leg.
 #[derive(Debug, Clone, Copy)]
@@ -122,9 +127,17 @@ pub(super) struct Ctx<'a> {
     leaves: Vec<Branch>,
     /// Virtual destination, if any: (atom address, subnet, groups, label).
     virtual_dst: Option<(u64, String, Vec<String>, String)>,
+    /// Filter answers shared with the other evaluations of the run.
+    cache: &'a mut Cache,
+    /// This evaluation's atoms as cache signature ids.
+    sig: Option<Sig>,
 }
 
 pub(super) fn evaluate(topo: &Topology, src: &Source, dst: &Target, flow: &FlowSpec, settings: &Settings) -> PathResult {
+    evaluate_cached(&mut Cache::new(), topo, src, dst, flow, settings)
+}
+
+pub(super) fn evaluate_cached(cache: &mut Cache, topo: &Topology, src: &Source, dst: &Target, flow: &FlowSpec, settings: &Settings) -> PathResult {
     let mut cx = Ctx {
         topo,
         atoms: Atoms::default(),
@@ -132,6 +145,8 @@ pub(super) fn evaluate(topo: &Topology, src: &Source, dst: &Target, flow: &FlowS
         notes: BTreeSet::new(),
         leaves: Vec::new(),
         virtual_dst: None,
+        cache,
+        sig: None,
     };
     cx.run(src, dst, flow)
 }
@@ -151,7 +166,7 @@ impl<'a> Ctx<'a> {
     fn run(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
         let srci = match self.resolve_source(src) {
             Ok(s) => s,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let region_vpc = srci.vpc.clone();
         let res = self.resolve_target(dst, region_vpc.as_deref());
@@ -197,7 +212,7 @@ impl<'a> Ctx<'a> {
             b.unknown = true;
         }
         match &srci.at {
-            Some(InjectAt::Internet) => self.from_internet(b, &srci),
+            Some(InjectAt::Internet) => self.inject_from_internet(b, &srci),
             Some(InjectAt::Vpc(v)) => {
                 b.hop(v, "vpc", "inject", format!("packet from {} at the VPC router", srci.label));
                 let v = v.clone();
@@ -327,9 +342,9 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------ sources ----
 
-    fn resolve_source(&mut self, src: &Source) -> Result<SrcInfo, PathResult> {
+    fn resolve_source(&mut self, src: &Source) -> Result<SrcInfo, Box<PathResult>> {
         let topo = self.topo;
-        let unknown = |msg: String, id: &str| PathResult {
+        let unknown = |msg: String, id: &str| Box::new(PathResult {
             verdict: Verdict::Unknown,
             blocked_at: vec![Blocker {
                 resource: id.to_string(),
@@ -342,7 +357,7 @@ impl<'a> Ctx<'a> {
             return_path: vec![],
             notes: vec![msg],
             reachable_part: None,
-        };
+        });
         match src {
             Source::Eni(id) => {
                 let Some(eni) = topo.eni(id) else {
@@ -580,7 +595,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn sg_filter(&mut self, b: &mut Branch, groups: &[String], egress: bool, owner: &str) {
-        let adm = sg_set_admits(self.topo, &self.atoms, groups, egress);
+        let sig = self.sig();
+        let adm = self.cache.sg_set(self.topo, &self.atoms, sig, groups, egress);
         let t = b.leg.fwd;
         // Witness on what arrives; when nothing does, on the candidate
         // (ideal) packets, so the hop still names the rules that matter.
@@ -594,7 +610,7 @@ impl<'a> Ctx<'a> {
             };
             let rules = if egress { &sg.egress } else { &sg.ingress };
             for (i, r) in rules.iter().enumerate() {
-                let a = sg_rule_admits(self.topo, &self.atoms, r, egress, sg.owner_id.as_deref());
+                let a = self.cache.sg_rule(self.topo, &self.atoms, sig, sg, r, egress);
                 if !leg.intersect(&a.maybe).is_empty() {
                     first_match.get_or_insert_with(|| g.clone());
                     matched.push(format!(
@@ -647,11 +663,13 @@ impl<'a> Ctx<'a> {
             b.block(subnet, "subnet", dir, "UNKNOWN_RESOURCE", msg);
             return;
         };
-        let adm = nacl_admits(&self.atoms, acl, egress);
+        let sig = self.sig();
+        let nacl = self.cache.nacl(self.topo, &self.atoms, sig, acl, egress);
+        let adm = &nacl.admits;
         // Witness on what arrives; when nothing does, on the candidate
         // (ideal) packets, so the hop still names the rules that matter.
         let leg = t.apply(if b.maybe.is_empty() { &b.ideal } else { &b.maybe });
-        let (allows, denies) = nacl_witness(&self.atoms, acl, egress, &leg);
+        let (allows, denies) = nacl_witness_of(acl, &nacl, &leg);
         let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter()).cloned().collect();
         rule_parts.dedup();
         if rule_parts.len() > 4 {
@@ -1049,9 +1067,7 @@ impl<'a> Ctx<'a> {
 
     fn deliver_to(&mut self, mut b: Branch, from: Option<&str>, owner: &str) {
         let topo = self.topo;
-        // (subnet, groups (None = unknown), resource, kind, text)
-        let info: Option<(String, Option<Vec<String>>, String, &str, String)> = if let Some(a) = owner.strip_prefix("virtual:") {
-            let _ = a;
+        let info: Option<Owner> = if owner.starts_with("virtual:") {
             self.virtual_dst
                 .clone()
                 .map(|(_, s, g, l)| (s.clone(), Some(g), s, "network-interface", format!("{l} (new app ENI)")))
@@ -1127,7 +1143,7 @@ impl<'a> Ctx<'a> {
         self.leaf(b);
     }
 
-    fn from_internet(&mut self, mut b: Branch, srci: &SrcInfo) {
+    fn inject_from_internet(&mut self, mut b: Branch, srci: &SrcInfo) {
         let topo = self.topo;
         b.hop("internet", "internet", "send", format!("from {}", srci.label));
         let dsts = b.ideal.projection(DST);
@@ -1229,6 +1245,18 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// The atoms' cache signature, recomputed only when an atom was added.
+    fn sig(&mut self) -> Sig {
+        match self.sig {
+            Some(s) if s.atoms == self.atoms.len() => s,
+            _ => {
+                let s = self.cache.sig(&self.atoms);
+                self.sig = Some(s);
+                s
+            }
+        }
+    }
+
     pub(super) fn atoms_mut(&mut self) -> &mut Atoms {
         &mut self.atoms
     }
@@ -1263,11 +1291,17 @@ impl From<ResolvedParts> for Resolved {
     }
 }
 
+/// Where the subject of a blocker's reason ends (see `reason_subject`).
+/// The only place the engine reads the content of a label (a virtual ENI's
+/// label can be part of a subject): `memo` evaluates labels holding one of
+/// these directly.
+pub(super) const SUBJECT_ENDS: [&str; 3] = [" admits", " does not", " cannot"];
+
 /// The part of a blocker's reason that names the rule set ("acl-1
 /// outbound (subnet-a)"), so one component's distinct rule sets stay
 /// separate while the same rule set met on several branches is listed once.
 fn reason_subject(reason: &str) -> &str {
-    [" admits", " does not", " cannot"]
+    SUBJECT_ENDS
         .iter()
         .filter_map(|k| reason.find(k))
         .min()

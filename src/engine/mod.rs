@@ -1,8 +1,10 @@
 //! PURE. Flow spaces, path search, verdicts, witness and blocked paths.
 
 pub mod atoms;
+mod cache;
 mod dns;
 mod eval;
+mod memo;
 pub mod result;
 pub mod rules;
 pub mod space;
@@ -10,6 +12,8 @@ pub mod space;
 use std::net::Ipv4Addr;
 
 pub use dns::{endpoint_service_name, is_full_access_policy, public_name};
+pub use cache::Cache;
+pub use memo::Evaluator;
 pub use result::{Blocker, Direction, Hop, PathResult, Verdict};
 
 use crate::graph::Topology;

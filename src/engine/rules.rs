@@ -186,10 +186,11 @@ pub fn describe_sg_rule(rule: &SgRule, egress: bool) -> String {
     format!("{proto} {dir} {}", peers.join(", "))
 }
 
-/// The NACL entries of one direction in evaluation order.
-fn entries(acl: &NetworkAcl, egress: bool) -> Vec<&NaclEntry> {
-    let mut v: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
-    v.sort_by_key(|e| e.rule_number);
+/// The NACL entries of one direction in evaluation order, as indexes into
+/// `acl.entries`.
+fn entries(acl: &NetworkAcl, egress: bool) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..acl.entries.len()).filter(|&i| acl.entries[i].egress == egress).collect();
+    v.sort_by_key(|&i| acl.entries[i].rule_number);
     v
 }
 
@@ -210,16 +211,32 @@ fn nacl_entry_admits(atoms: &Atoms, e: &NaclEntry, egress: bool) -> Option<Admit
     })
 }
 
+/// One direction of a NACL as packets: each entry in evaluation order (an
+/// index into `acl.entries`, and its packets; `None` for IPv6 entries,
+/// which never match IPv4 packets), and what the whole direction admits.
+/// It depends only on the ACL, the direction and the atoms, so
+/// [`super::cache::Cache`] computes it once for every flow that crosses
+/// the ACL.
+#[derive(Debug, Clone, Default)]
+pub struct NaclRules {
+    pub entries: Vec<(usize, Option<Admits>)>,
+    pub admits: Admits,
+}
+
 /// A NACL direction as packets: first match wins, `*` denies.
-pub fn nacl_admits(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> Admits {
+pub fn nacl_rules(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> NaclRules {
+    let entries: Vec<(usize, Option<Admits>)> = entries(acl, egress)
+        .into_iter()
+        .map(|i| (i, nacl_entry_admits(atoms, &acl.entries[i], egress)))
+        .collect();
     let mut rem_sure = Space::full(); // not possibly matched yet
     let mut rem_maybe = Space::full(); // not certainly matched yet
     let mut out = Admits::default();
-    for e in entries(acl, egress) {
-        let Some(a) = nacl_entry_admits(atoms, e, egress) else {
+    for (i, a) in &entries {
+        let Some(a) = a else {
             continue;
         };
-        if e.action == RuleAction::Allow {
+        if acl.entries[*i].action == RuleAction::Allow {
             out.sure = out.sure.union(&rem_sure.intersect(&a.sure));
             out.maybe = out.maybe.union(&rem_maybe.intersect(&a.maybe));
         }
@@ -229,21 +246,32 @@ pub fn nacl_admits(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> Admits {
             break;
         }
     }
-    out
+    NaclRules { entries, admits: out }
+}
+
+/// A NACL direction as packets: first match wins, `*` denies.
+pub fn nacl_admits(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> Admits {
+    nacl_rules(atoms, acl, egress).admits
 }
 
 /// The NACL entries that decide some of `packets`, in order, as text
 /// ("rule 100 allow tcp 443 0.0.0.0/0"), and whether a deny decided any.
 pub fn nacl_witness(atoms: &Atoms, acl: &NetworkAcl, egress: bool, packets: &Space) -> (Vec<String>, Vec<String>) {
+    nacl_witness_of(acl, &nacl_rules(atoms, acl, egress), packets)
+}
+
+/// [`nacl_witness`] from the direction's precomputed entries.
+pub fn nacl_witness_of(acl: &NetworkAcl, rules: &NaclRules, packets: &Space) -> (Vec<String>, Vec<String>) {
     let mut rem = packets.clone();
     let (mut allows, mut denies) = (Vec::new(), Vec::new());
-    for e in entries(acl, egress) {
+    for (i, a) in &rules.entries {
         if rem.is_empty() {
             break;
         }
-        let Some(a) = nacl_entry_admits(atoms, e, egress) else {
+        let Some(a) = a else {
             continue;
         };
+        let e = &acl.entries[*i];
         if !rem.intersect(&a.maybe).is_empty() {
             let text = describe_nacl_entry(e);
             if e.action == RuleAction::Allow {
