@@ -370,11 +370,13 @@ fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
     }
     // Data that could not be collected (gaps) is a finding too: the
     // verdicts that depend on it are unknown, and the others may be so.
-    Ok(if report.has_findings(opts.fail_on) || !snapshot.gaps.is_empty() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    Ok(
+        if report.has_findings(opts.fail_on) || !snapshot.gaps.is_empty() {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        },
+    )
 }
 
 /// A `--from` that names a resource the snapshot does not hold is a usage

@@ -48,7 +48,8 @@ const PATH_HELP: &str =
     "Snapshot file, folder of AWS API JSON responses (read recursively), or one response file";
 
 #[cfg(feature = "aws")]
-const AUDIT_PATH_HELP: &str = "Snapshot file, folder of AWS API JSON responses (read recursively), \
+const AUDIT_PATH_HELP: &str =
+    "Snapshot file, folder of AWS API JSON responses (read recursively), \
      or one response file; without PATH, collect from live AWS first (--region, --profile, ...)";
 #[cfg(not(feature = "aws"))]
 const AUDIT_PATH_HELP: &str = PATH_HELP;
@@ -327,33 +328,36 @@ impl Cli {
                     }
                     None => (
                         PathBuf::from("AWS"),
-                        Some(a.live.into_options(a.domain_id.clone(), !a.quiet && !a.verbose)),
+                        Some(
+                            a.live
+                                .into_options(a.domain_id.clone(), !a.quiet && !a.verbose),
+                        ),
                     ),
                 };
                 #[cfg(not(feature = "aws"))]
                 let path = a.path.unwrap_or_default();
                 Invocation::Audit(AuditOptions {
-                path,
-                #[cfg(feature = "aws")]
-                live,
-                queries_dir: a.queries,
-                filters: Filters {
-                    domain_ids: a.domain_id,
-                    query_ids: a.query,
-                },
-                fail_on: a.fail_on,
-                engine: EngineOptions {
-                    ephemeral_ports: a.engine.ephemeral_ports,
-                    ip_ranges: a.engine.ip_ranges,
-                },
-                output: OutputOptions {
-                    format: a.format,
-                    color: a.color,
-                    verbose: a.verbose,
-                    quiet: a.quiet,
-                    expand: a.expand,
-                },
-            })
+                    path,
+                    #[cfg(feature = "aws")]
+                    live,
+                    queries_dir: a.queries,
+                    filters: Filters {
+                        domain_ids: a.domain_id,
+                        query_ids: a.query,
+                    },
+                    fail_on: a.fail_on,
+                    engine: EngineOptions {
+                        ephemeral_ports: a.engine.ephemeral_ports,
+                        ip_ranges: a.engine.ip_ranges,
+                    },
+                    output: OutputOptions {
+                        format: a.format,
+                        color: a.color,
+                        verbose: a.verbose,
+                        quiet: a.quiet,
+                        expand: a.expand,
+                    },
+                })
             }
             #[cfg(feature = "aws")]
             Command::Collect(c) => Invocation::Collect(crate::app::CollectOptions {

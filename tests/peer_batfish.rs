@@ -49,7 +49,8 @@ fn trace_agrees_with_batfish_expectations() {
     dirs.sort();
     for dir in dirs {
         let expect: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap())
+                .unwrap();
         let snap = sagescope::import::load(&dir.join("aws")).unwrap();
         let (topo, _) = Topology::build(&snap);
         for flow in expect["flows"].as_array().unwrap() {
@@ -61,10 +62,22 @@ fn trace_agrees_with_batfish_expectations() {
                 .as_u64()
                 .map(|p| PortRange::single(p as u16))
                 .unwrap_or(PortRange::ALL);
-            let src_ports = flow["src_port"].as_u64().map(|p| PortRange::single(p as u16));
-            let spec = FlowSpec { protocol, dst_ports, src_ports };
+            let src_ports = flow["src_port"]
+                .as_u64()
+                .map(|p| PortRange::single(p as u16));
+            let spec = FlowSpec {
+                protocol,
+                dst_ports,
+                src_ports,
+            };
             let to: Ipv4Addr = flow["to"]["ip"].as_str().unwrap().parse().unwrap();
-            let r = evaluate(&topo, &source(&flow["from"]), &Target::Ip(to), &spec, &Settings::default());
+            let r = evaluate(
+                &topo,
+                &source(&flow["from"]),
+                &Target::Ip(to),
+                &spec,
+                &Settings::default(),
+            );
             let want = flow["expect"].as_str().unwrap();
             let got_ok = match want {
                 "reachable" => r.verdict == Verdict::Reachable,
@@ -88,11 +101,18 @@ fn trace_agrees_with_batfish_expectations() {
                 ));
             }
             // Bidirectional flows must show the reply's path too.
-            if flow["bidirectional_checked"].as_bool() == Some(true) && r.verdict == Verdict::Reachable {
+            if flow["bidirectional_checked"].as_bool() == Some(true)
+                && r.verdict == Verdict::Reachable
+            {
                 assert!(!r.path.is_empty());
             }
         }
     }
     assert!(checked >= 14, "only {checked} flows checked");
-    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

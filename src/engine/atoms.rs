@@ -145,7 +145,9 @@ impl Atoms {
             .iter()
             .map(|k| match k {
                 AtomKind::Virtual {
-                    subnet_cidr, groups, ..
+                    subnet_cidr,
+                    groups,
+                    ..
                 } => AtomKind::Virtual {
                     label: String::new(),
                     subnet_cidr: *subnet_cidr,
@@ -239,7 +241,9 @@ impl Atoms {
             return Ipv4Addr::from(a as u32).to_string();
         }
         match self.get(a) {
-            Some(AtomKind::Virtual { label, subnet_cidr, .. }) => match subnet_cidr {
+            Some(AtomKind::Virtual {
+                label, subnet_cidr, ..
+            }) => match subnet_cidr {
                 Some(c) => format!("{label} (an address in {c})"),
                 None => label.clone(),
             },
@@ -340,7 +344,10 @@ mod tests {
     #[test]
     fn describe_set_prints_cidrs() {
         let atoms = Atoms::default();
-        let s = atoms.describe_set(&[net_iv("10.0.0.0/24".parse().unwrap()), ip_iv("10.0.1.5".parse().unwrap())]);
+        let s = atoms.describe_set(&[
+            net_iv("10.0.0.0/24".parse().unwrap()),
+            ip_iv("10.0.1.5".parse().unwrap()),
+        ]);
         assert_eq!(s, "10.0.0.0/24, 10.0.1.5");
     }
 }

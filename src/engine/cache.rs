@@ -71,7 +71,14 @@ impl Cache {
     }
 
     /// One NACL direction: its entries' packets and what it admits.
-    pub(super) fn nacl(&mut self, topo: &Topology, atoms: &Atoms, sig: Sig, acl: &NetworkAcl, egress: bool) -> Rc<NaclRules> {
+    pub(super) fn nacl(
+        &mut self,
+        topo: &Topology,
+        atoms: &Atoms,
+        sig: Sig,
+        acl: &NetworkAcl,
+        egress: bool,
+    ) -> Rc<NaclRules> {
         self.check(topo);
         let key = (acl as *const NetworkAcl as usize, egress, sig.cidr);
         self.nacl
@@ -81,22 +88,48 @@ impl Cache {
     }
 
     /// One rule of `sg`.
-    pub(super) fn sg_rule(&mut self, topo: &Topology, atoms: &Atoms, sig: Sig, sg: &SecurityGroup, rule: &SgRule, egress: bool) -> Rc<Admits> {
+    pub(super) fn sg_rule(
+        &mut self,
+        topo: &Topology,
+        atoms: &Atoms,
+        sig: Sig,
+        sg: &SecurityGroup,
+        rule: &SgRule,
+        egress: bool,
+    ) -> Rc<Admits> {
         self.check(topo);
         let key = (rule as *const SgRule as usize, egress, sig.rule);
         self.sg_rule
             .entry(key)
-            .or_insert_with(|| Rc::new(sg_rule_admits(topo, atoms, rule, egress, sg.owner_id.as_deref())))
+            .or_insert_with(|| {
+                Rc::new(sg_rule_admits(
+                    topo,
+                    atoms,
+                    rule,
+                    egress,
+                    sg.owner_id.as_deref(),
+                ))
+            })
             .clone()
     }
 
     /// The groups of one ENI, one direction.
-    pub(super) fn sg_set(&mut self, topo: &Topology, atoms: &Atoms, sig: Sig, groups: &[String], egress: bool) -> Rc<Admits> {
+    pub(super) fn sg_set(
+        &mut self,
+        topo: &Topology,
+        atoms: &Atoms,
+        sig: Sig,
+        groups: &[String],
+        egress: bool,
+    ) -> Rc<Admits> {
         self.check(topo);
         // Missing groups are all alike (0): any one makes `maybe` full.
         let ids: Vec<usize> = groups
             .iter()
-            .map(|g| topo.security_group(g).map_or(0, |sg| sg as *const SecurityGroup as usize))
+            .map(|g| {
+                topo.security_group(g)
+                    .map_or(0, |sg| sg as *const SecurityGroup as usize)
+            })
             .collect();
         self.sg_set
             .entry((ids, egress, sig.rule))

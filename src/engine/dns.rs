@@ -21,7 +21,9 @@ use super::space::Iv;
 /// The PrivateLink service name of a service suffix in a region.
 pub fn endpoint_service_name(service: &str, region: &str) -> String {
     match service {
-        "studio" | "notebook" | "experiments" | "partner-app" => format!("aws.sagemaker.{region}.{service}"),
+        "studio" | "notebook" | "experiments" | "partner-app" => {
+            format!("aws.sagemaker.{region}.{service}")
+        }
         _ => format!("com.amazonaws.{region}.{service}"),
     }
 }
@@ -65,11 +67,20 @@ pub fn is_full_access_policy(doc: &str) -> bool {
         _ => false,
     };
     stmts.iter().any(|s| {
-        s["Effect"] == "Allow" && star(&s["Principal"]) && star(&s["Action"]) && star(&s["Resource"]) && s.get("Condition").is_none()
+        s["Effect"] == "Allow"
+            && star(&s["Principal"])
+            && star(&s["Action"])
+            && star(&s["Resource"])
+            && s.get("Condition").is_none()
     })
 }
 
-pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str, region: &str) -> super::eval::Resolved {
+pub(super) fn resolve_service(
+    cx: &mut Ctx<'_>,
+    vpc: Option<&str>,
+    service: &str,
+    region: &str,
+) -> super::eval::Resolved {
     let topo = cx.topo();
     let name = endpoint_service_name(service, region);
     let host = public_name(service, region);
@@ -79,7 +90,14 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
 
     let Some(vpc_id) = vpc else {
         cx.note(format!("{host}: the source's VPC is unknown"));
-        return ResolvedParts { addrs: AddrMatch::default(), label: host, pre_hops: hops, pre_blockers: blockers, unknown: true }.into();
+        return ResolvedParts {
+            addrs: AddrMatch::default(),
+            label: host,
+            pre_hops: hops,
+            pre_blockers: blockers,
+            unknown: true,
+        }
+        .into();
     };
     let v = topo.vpc(vpc_id);
     let endpoints: Vec<_> = topo
@@ -88,21 +106,34 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
         .iter()
         .filter(|e| e.vpc_id == vpc_id && e.service_name == name)
         .collect();
-    let gateway = endpoints.iter().find(|e| e.endpoint_type == EndpointType::Gateway);
-    let interface = endpoints
+    let gateway = endpoints
         .iter()
-        .find(|e| e.endpoint_type == EndpointType::Interface && e.state.as_deref().is_none_or(|s| s == "available"));
-    if let Some(e) = endpoints
-        .iter()
-        .find(|e| e.endpoint_type == EndpointType::Interface && e.state.as_deref().is_some_and(|s| s != "available"))
-    {
-        cx.note(format!("{} ({name}) is {}; it does not serve traffic", e.id, e.state.as_deref().unwrap_or("")));
+        .find(|e| e.endpoint_type == EndpointType::Gateway);
+    let interface = endpoints.iter().find(|e| {
+        e.endpoint_type == EndpointType::Interface
+            && e.state.as_deref().is_none_or(|s| s == "available")
+    });
+    if let Some(e) = endpoints.iter().find(|e| {
+        e.endpoint_type == EndpointType::Interface
+            && e.state.as_deref().is_some_and(|s| s != "available")
+    }) {
+        cx.note(format!(
+            "{} ({name}) is {}; it does not serve traffic",
+            e.id,
+            e.state.as_deref().unwrap_or("")
+        ));
     }
 
     // Name resolution through the Amazon resolver?
-    let dhcp_custom = v.and_then(|v| v.dhcp_options_id.as_deref()).and_then(|d| topo.dhcp_options(d)).filter(|d| {
-        !d.domain_name_servers.is_empty() && d.domain_name_servers.iter().any(|s| s != "AmazonProvidedDNS")
-    });
+    let dhcp_custom = v
+        .and_then(|v| v.dhcp_options_id.as_deref())
+        .and_then(|d| topo.dhcp_options(d))
+        .filter(|d| {
+            !d.domain_name_servers.is_empty()
+                && d.domain_name_servers
+                    .iter()
+                    .any(|s| s != "AmazonProvidedDNS")
+        });
     let dns_support = v.and_then(|v| v.enable_dns_support);
     let dns_hostnames = v.and_then(|v| v.enable_dns_hostnames);
 
@@ -125,12 +156,22 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
                 ep.id
             ));
         }
-        let private_dns = ep.private_dns_enabled && dns_support == Some(true) && dns_hostnames == Some(true);
-        if ep.private_dns_enabled && (dns_support.is_none() || dns_hostnames.is_none()) && dns_support != Some(false) && dns_hostnames != Some(false) {
+        let private_dns =
+            ep.private_dns_enabled && dns_support == Some(true) && dns_hostnames == Some(true);
+        if ep.private_dns_enabled
+            && (dns_support.is_none() || dns_hostnames.is_none())
+            && dns_support != Some(false)
+            && dns_hostnames != Some(false)
+        {
             unknown = true;
             cx.note(format!("the DNS attributes of {vpc_id} were not captured; private DNS of {} is assumed but unproven", ep.id));
         }
-        if private_dns || (unknown && ep.private_dns_enabled && dns_support != Some(false) && dns_hostnames != Some(false)) {
+        if private_dns
+            || (unknown
+                && ep.private_dns_enabled
+                && dns_support != Some(false)
+                && dns_hostnames != Some(false))
+        {
             let mut ivs = Vec::new();
             let mut ips = Vec::new();
             for eni in &ep.network_interface_ids {
@@ -143,19 +184,33 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
                     }
                     None => {
                         unknown = true;
-                        cx.note(format!("{} lists {eni}, which is not in the snapshot", ep.id));
+                        cx.note(format!(
+                            "{} lists {eni}, which is not in the snapshot",
+                            ep.id
+                        ));
                     }
                 }
             }
             if ep.network_interface_ids.is_empty() {
                 unknown = true;
-                cx.note(format!("{} has no network interfaces in the snapshot", ep.id));
+                cx.note(format!(
+                    "{} has no network interfaces in the snapshot",
+                    ep.id
+                ));
             }
             hops.push(Hop {
                 resource: ep.id.clone(),
                 kind: "dns".into(),
                 decision: "resolve".into(),
-                rule: format!("{host} -> {} (private DNS of {})", if ips.is_empty() { "?".to_string() } else { ips.join(", ") }, ep.id),
+                rule: format!(
+                    "{host} -> {} (private DNS of {})",
+                    if ips.is_empty() {
+                        "?".to_string()
+                    } else {
+                        ips.join(", ")
+                    },
+                    ep.id
+                ),
             });
             return ResolvedParts {
                 addrs: AddrMatch::exact(ivs),
@@ -181,8 +236,23 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
                 ),
             )
         };
-        blockers.push(Blocker { resource: res.clone(), kind: if code == "PRIVATE_DNS_DISABLED" { "vpc-endpoint".into() } else { "vpc".into() }, direction: Direction::Forward, code: code.into(), reason });
-        hops.push(Hop { resource: res, kind: "dns".into(), decision: "resolve".into(), rule: format!("{host} -> public addresses ({} not used)", ep.id) });
+        blockers.push(Blocker {
+            resource: res.clone(),
+            kind: if code == "PRIVATE_DNS_DISABLED" {
+                "vpc-endpoint".into()
+            } else {
+                "vpc".into()
+            },
+            direction: Direction::Forward,
+            code: code.into(),
+            reason,
+        });
+        hops.push(Hop {
+            resource: res,
+            kind: "dns".into(),
+            decision: "resolve".into(),
+            rule: format!("{host} -> public addresses ({} not used)", ep.id),
+        });
     } else if gateway.is_none() {
         if let Some(d) = dhcp_custom {
             let _ = d;
@@ -194,9 +264,19 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
             code: "NO_VPC_ENDPOINT".into(),
             reason: format!("{vpc_id} has no interface endpoint for {name}; {host} resolves to public addresses"),
         });
-        hops.push(Hop { resource: host.clone(), kind: "dns".into(), decision: "resolve".into(), rule: format!("{host} -> public addresses (no endpoint for {name})") });
+        hops.push(Hop {
+            resource: host.clone(),
+            kind: "dns".into(),
+            decision: "resolve".into(),
+            rule: format!("{host} -> public addresses (no endpoint for {name})"),
+        });
     } else {
-        hops.push(Hop { resource: host.clone(), kind: "dns".into(), decision: "resolve".into(), rule: format!("{host} -> public addresses") });
+        hops.push(Hop {
+            resource: host.clone(),
+            kind: "dns".into(),
+            decision: "resolve".into(),
+            rule: format!("{host} -> public addresses"),
+        });
     }
 
     // The public name is answered by the Amazon resolver only when the VPC
@@ -211,8 +291,20 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
                     code: "VPC_DNS_ATTRIBUTES_DISABLED".into(),
                     reason: format!("{vpc_id} has enableDnsSupport=false: the Amazon-provided resolver does not answer, so {host} does not resolve (F5)"),
                 });
-                hops.push(Hop { resource: vpc_id.to_string(), kind: "dns".into(), decision: "deny".into(), rule: format!("{host} does not resolve: enableDnsSupport is false") });
-                return ResolvedParts { addrs: AddrMatch::default(), label: host, pre_hops: hops, pre_blockers: blockers, unknown: false }.into();
+                hops.push(Hop {
+                    resource: vpc_id.to_string(),
+                    kind: "dns".into(),
+                    decision: "deny".into(),
+                    rule: format!("{host} does not resolve: enableDnsSupport is false"),
+                });
+                return ResolvedParts {
+                    addrs: AddrMatch::default(),
+                    label: host,
+                    pre_hops: hops,
+                    pre_blockers: blockers,
+                    unknown: false,
+                }
+                .into();
             }
             None => {
                 unknown = true;
@@ -229,11 +321,22 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
         .settings()
         .ip_ranges
         .as_ref()
-        .map(|r| r.prefixes.iter().filter(|(s, reg, _)| s == key && reg == region).map(|(_, _, n)| net_iv(*n)).collect())
+        .map(|r| {
+            r.prefixes
+                .iter()
+                .filter(|(s, reg, _)| s == key && reg == region)
+                .map(|(_, _, n)| net_iv(*n))
+                .collect()
+        })
         .unwrap_or_default();
     let addrs = if !from_ranges.is_empty() {
         AddrMatch::exact(from_ranges)
-    } else if let Some(pl) = topo.snapshot.prefix_lists.iter().find(|p| p.name == name && p.entries_known && !p.cidrs.is_empty()) {
+    } else if let Some(pl) = topo
+        .snapshot
+        .prefix_lists
+        .iter()
+        .find(|p| p.name == name && p.entries_known && !p.cidrs.is_empty())
+    {
         AddrMatch::exact(
             pl.cidrs
                 .iter()
@@ -244,10 +347,20 @@ pub(super) fn resolve_service(cx: &mut Ctx<'_>, vpc: Option<&str>, service: &str
                 .collect(),
         )
     } else {
-        let a = cx.atoms_mut().add(AtomKind::Service { service: service.to_string(), region: region.to_string() });
+        let a = cx.atoms_mut().add(AtomKind::Service {
+            service: service.to_string(),
+            region: region.to_string(),
+        });
         AddrMatch::exact(vec![Iv::point(a)])
     };
-    ResolvedParts { addrs, label: format!("{service} public endpoint"), pre_hops: hops, pre_blockers: blockers, unknown }.into()
+    ResolvedParts {
+        addrs,
+        label: format!("{service} public endpoint"),
+        pre_hops: hops,
+        pre_blockers: blockers,
+        unknown,
+    }
+    .into()
 }
 
 #[cfg(test)]
@@ -256,14 +369,24 @@ mod tests {
 
     #[test]
     fn service_names() {
-        assert_eq!(endpoint_service_name("sagemaker.api", "eu-west-1"), "com.amazonaws.eu-west-1.sagemaker.api");
-        assert_eq!(endpoint_service_name("studio", "eu-west-1"), "aws.sagemaker.eu-west-1.studio");
+        assert_eq!(
+            endpoint_service_name("sagemaker.api", "eu-west-1"),
+            "com.amazonaws.eu-west-1.sagemaker.api"
+        );
+        assert_eq!(
+            endpoint_service_name("studio", "eu-west-1"),
+            "aws.sagemaker.eu-west-1.studio"
+        );
     }
 
     #[test]
     fn full_access_policy_detection() {
-        assert!(is_full_access_policy(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#));
-        assert!(!is_full_access_policy(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#));
+        assert!(is_full_access_policy(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
+        ));
+        assert!(!is_full_access_policy(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#
+        ));
         assert!(!is_full_access_policy("not json"));
     }
 }

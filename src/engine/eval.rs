@@ -23,10 +23,13 @@ use crate::graph::{EniRole, Topology};
 use crate::snapshot::{EndpointType, Protocol, Route, RouteDestination, RouteTarget};
 
 use super::atoms::{ip_iv, is_private_ip, net_iv, AddrMatch, AtomKind, Atoms};
-use super::result::{Blocker, Direction, Hop, PathResult, Verdict};
 use super::cache::{Cache, Sig};
+use super::result::{Blocker, Direction, Hop, PathResult, Verdict};
 use super::rules::{describe_sg_rule, nacl_witness_of, prefix_list_addrs, Admits};
-use super::space::{merge_intervals, Iv, Map, Space, Transform, ADDR_MAX, DPORT, DST, FULL, IPV4_MAX, PROTO, SPORT, SRC};
+use super::space::{
+    merge_intervals, Iv, Map, Space, Transform, ADDR_MAX, DPORT, DST, FULL, IPV4_MAX, PROTO, SPORT,
+    SRC,
+};
 use super::{FlowSpec, InjectAt, Settings, Source, Target};
 
 const NAT_PORTS: Iv = Iv::new(1024, 65535);
@@ -88,7 +91,14 @@ impl Branch {
             rule: rule.into(),
         });
     }
-    fn block(&mut self, resource: &str, kind: &str, dir: Direction, code: &str, reason: impl Into<String>) {
+    fn block(
+        &mut self,
+        resource: &str,
+        kind: &str,
+        dir: Direction,
+        code: &str,
+        reason: impl Into<String>,
+    ) {
         self.blockers.push(Blocker {
             resource: resource.to_string(),
             kind: kind.to_string(),
@@ -133,11 +143,24 @@ pub(super) struct Ctx<'a> {
     sig: Option<Sig>,
 }
 
-pub(super) fn evaluate(topo: &Topology, src: &Source, dst: &Target, flow: &FlowSpec, settings: &Settings) -> PathResult {
+pub(super) fn evaluate(
+    topo: &Topology,
+    src: &Source,
+    dst: &Target,
+    flow: &FlowSpec,
+    settings: &Settings,
+) -> PathResult {
     evaluate_cached(&mut Cache::new(), topo, src, dst, flow, settings)
 }
 
-pub(super) fn evaluate_cached(cache: &mut Cache, topo: &Topology, src: &Source, dst: &Target, flow: &FlowSpec, settings: &Settings) -> PathResult {
+pub(super) fn evaluate_cached(
+    cache: &mut Cache,
+    topo: &Topology,
+    src: &Source,
+    dst: &Target,
+    flow: &FlowSpec,
+    settings: &Settings,
+) -> PathResult {
     let mut cx = Ctx {
         topo,
         atoms: Atoms::default(),
@@ -178,15 +201,22 @@ impl<'a> Ctx<'a> {
         cube[SPORT] = sport;
         cube[DPORT] = dport;
         let base = Space::cube(cube);
-        let orig = base.restrict(SRC, &srci.addrs).restrict(DST, &res.addrs.maybe);
+        let orig = base
+            .restrict(SRC, &srci.addrs)
+            .restrict(DST, &res.addrs.maybe);
         let sure0 = if res.unknown {
             Space::empty()
         } else {
-            base.restrict(SRC, &srci.addrs).restrict(DST, &res.addrs.sure)
+            base.restrict(SRC, &srci.addrs)
+                .restrict(DST, &res.addrs.sure)
         };
         if orig.is_empty() {
             return PathResult {
-                verdict: if res.unknown { Verdict::Unknown } else { Verdict::Blocked },
+                verdict: if res.unknown {
+                    Verdict::Unknown
+                } else {
+                    Verdict::Blocked
+                },
                 blocked_at: res.pre_blockers.clone(),
                 path: res.pre_hops.clone(),
                 return_path: vec![],
@@ -214,7 +244,12 @@ impl<'a> Ctx<'a> {
         match &srci.at {
             Some(InjectAt::Internet) => self.inject_from_internet(b, &srci),
             Some(InjectAt::Vpc(v)) => {
-                b.hop(v, "vpc", "inject", format!("packet from {} at the VPC router", srci.label));
+                b.hop(
+                    v,
+                    "vpc",
+                    "inject",
+                    format!("packet from {} at the VPC router", srci.label),
+                );
                 let v = v.clone();
                 self.deliver_local(b, None, &v);
             }
@@ -250,7 +285,12 @@ impl<'a> Ctx<'a> {
         let verdict = if orig.is_subset_of(&sure) {
             Verdict::Reachable
         } else if maybe.is_empty() {
-            if self.leaves.iter().any(|l| l.unknown && l.blockers.iter().any(|b| b.code == "UNKNOWN_RESOURCE" || b.code == "LEAVES_SNAPSHOT")) {
+            if self.leaves.iter().any(|l| {
+                l.unknown
+                    && l.blockers
+                        .iter()
+                        .any(|b| b.code == "UNKNOWN_RESOURCE" || b.code == "LEAVES_SNAPSHOT")
+            }) {
                 Verdict::Unknown
             } else {
                 Verdict::Blocked
@@ -268,7 +308,12 @@ impl<'a> Ctx<'a> {
         } else {
             let mut merged: Vec<(Blocker, usize)> = Vec::new();
             for b in res.pre_blockers.iter().cloned().chain(blockers) {
-                let same = |a: &Blocker| a.resource == b.resource && a.direction == b.direction && a.code == b.code && reason_subject(&a.reason) == reason_subject(&b.reason);
+                let same = |a: &Blocker| {
+                    a.resource == b.resource
+                        && a.direction == b.direction
+                        && a.code == b.code
+                        && reason_subject(&a.reason) == reason_subject(&b.reason)
+                };
                 match merged.iter_mut().find(|(a, _)| same(a)) {
                     Some((a, n)) => {
                         if a.reason != b.reason {
@@ -282,7 +327,10 @@ impl<'a> Ctx<'a> {
                 .into_iter()
                 .map(|(mut b, n)| {
                     if n > 0 {
-                        b.reason.push_str(&format!(" (and the same for {n} more destination address{})", if n == 1 { "" } else { "es" }));
+                        b.reason.push_str(&format!(
+                            " (and the same for {n} more destination address{})",
+                            if n == 1 { "" } else { "es" }
+                        ));
                     }
                     b
                 })
@@ -296,8 +344,20 @@ impl<'a> Ctx<'a> {
             .max_by(|(ia, a), (ib, b)| {
                 // Most gets through, then fewest blockers, then the
                 // shortest path (an endpoint ENI in the source's own subnet).
-                let ka = (!a.sure.is_empty(), !a.maybe.is_empty(), a.blockers.is_empty(), std::cmp::Reverse(a.blockers.len()), std::cmp::Reverse(a.hops.len()));
-                let kb = (!b.sure.is_empty(), !b.maybe.is_empty(), b.blockers.is_empty(), std::cmp::Reverse(b.blockers.len()), std::cmp::Reverse(b.hops.len()));
+                let ka = (
+                    !a.sure.is_empty(),
+                    !a.maybe.is_empty(),
+                    a.blockers.is_empty(),
+                    std::cmp::Reverse(a.blockers.len()),
+                    std::cmp::Reverse(a.hops.len()),
+                );
+                let kb = (
+                    !b.sure.is_empty(),
+                    !b.maybe.is_empty(),
+                    b.blockers.is_empty(),
+                    std::cmp::Reverse(b.blockers.len()),
+                    std::cmp::Reverse(b.hops.len()),
+                );
                 ka.cmp(&kb).then(ib.cmp(ia))
             })
             .map(|(_, l)| l.clone());
@@ -305,7 +365,8 @@ impl<'a> Ctx<'a> {
             Some(l) => (l.hops, l.ret_hops),
             None => (res.pre_hops.clone(), vec![]),
         };
-        let reachable_part = (verdict == Verdict::Partial).then(|| self.describe_part(&orig, &sure));
+        let reachable_part =
+            (verdict == Verdict::Partial).then(|| self.describe_part(&orig, &sure));
         PathResult {
             verdict,
             blocked_at: blockers,
@@ -344,29 +405,37 @@ impl<'a> Ctx<'a> {
 
     fn resolve_source(&mut self, src: &Source) -> Result<SrcInfo, Box<PathResult>> {
         let topo = self.topo;
-        let unknown = |msg: String, id: &str| Box::new(PathResult {
-            verdict: Verdict::Unknown,
-            blocked_at: vec![Blocker {
-                resource: id.to_string(),
-                kind: "source".into(),
-                direction: Direction::Forward,
-                code: "UNKNOWN_RESOURCE".into(),
-                reason: msg.clone(),
-            }],
-            path: vec![],
-            return_path: vec![],
-            notes: vec![msg],
-            reachable_part: None,
-        });
+        let unknown = |msg: String, id: &str| {
+            Box::new(PathResult {
+                verdict: Verdict::Unknown,
+                blocked_at: vec![Blocker {
+                    resource: id.to_string(),
+                    kind: "source".into(),
+                    direction: Direction::Forward,
+                    code: "UNKNOWN_RESOURCE".into(),
+                    reason: msg.clone(),
+                }],
+                path: vec![],
+                return_path: vec![],
+                notes: vec![msg],
+                reachable_part: None,
+            })
+        };
         match src {
             Source::Eni(id) => {
                 let Some(eni) = topo.eni(id) else {
                     return Err(unknown(format!("{id} is not in the snapshot"), id));
                 };
-                let Some(ip) = eni.private_ips.iter().find(|p| p.primary).or(eni.private_ips.first()) else {
+                let Some(ip) = eni
+                    .private_ips
+                    .iter()
+                    .find(|p| p.primary)
+                    .or(eni.private_ips.first())
+                else {
                     return Err(unknown(format!("{id} has no IPv4 address"), id));
                 };
-                let public = ip.public_ip.is_some() || topo.public_ip_for_private(ip.address).is_some();
+                let public =
+                    ip.public_ip.is_some() || topo.public_ip_for_private(ip.address).is_some();
                 Ok(SrcInfo {
                     addrs: vec![ip_iv(ip.address)],
                     subnet: Some(eni.subnet_id.clone()),
@@ -384,17 +453,30 @@ impl<'a> Ctx<'a> {
                 };
                 // Prefer the instance's primary ENI when captured.
                 if let Some(eni) = inst.network_interface_ids.iter().find_map(|e| topo.eni(e)) {
-                    if inst.private_ip.is_none_or(|ip| eni.private_ips.iter().any(|p| p.address == ip)) {
+                    if inst
+                        .private_ip
+                        .is_none_or(|ip| eni.private_ips.iter().any(|p| p.address == ip))
+                    {
                         let mut s = self.resolve_source(&Source::Eni(eni.id.clone()))?;
                         s.resource = id.clone();
-                        s.label = format!("{id} ({} {})", eni.id, s.label.split(' ').nth(1).unwrap_or(""));
+                        s.label = format!(
+                            "{id} ({} {})",
+                            eni.id,
+                            s.label.split(' ').nth(1).unwrap_or("")
+                        );
                         return Ok(s);
                     }
                 }
                 let (Some(ip), Some(subnet)) = (inst.private_ip, inst.subnet_id.clone()) else {
-                    return Err(unknown(format!("{id} has no private address or subnet in the snapshot"), id));
+                    return Err(unknown(
+                        format!("{id} has no private address or subnet in the snapshot"),
+                        id,
+                    ));
                 };
-                let vpc = inst.vpc_id.clone().or_else(|| topo.subnet(&subnet).map(|s| s.vpc_id.clone()));
+                let vpc = inst
+                    .vpc_id
+                    .clone()
+                    .or_else(|| topo.subnet(&subnet).map(|s| s.vpc_id.clone()));
                 Ok(SrcInfo {
                     addrs: vec![ip_iv(ip)],
                     subnet: Some(subnet),
@@ -408,7 +490,13 @@ impl<'a> Ctx<'a> {
             }
             Source::Virtual(v) => {
                 let Some(sub) = topo.subnet(&v.subnet_id) else {
-                    return Err(unknown(format!("subnet {} of {} is not in the snapshot", v.subnet_id, v.label), &v.subnet_id));
+                    return Err(unknown(
+                        format!(
+                            "subnet {} of {} is not in the snapshot",
+                            v.subnet_id, v.label
+                        ),
+                        &v.subnet_id,
+                    ));
                 };
                 let a = self.atoms.add(AtomKind::Virtual {
                     label: v.label.clone(),
@@ -421,7 +509,12 @@ impl<'a> Ctx<'a> {
                     vpc: Some(sub.vpc_id.clone()),
                     groups: Some(v.security_group_ids.clone()),
                     resource: v.subnet_id.clone(),
-                    label: format!("{} (new app ENI in {}{})", v.label, sub.id, sub.cidr.map(|c| format!(" {c}")).unwrap_or_default()),
+                    label: format!(
+                        "{} (new app ENI in {}{})",
+                        v.label,
+                        sub.id,
+                        sub.cidr.map(|c| format!(" {c}")).unwrap_or_default()
+                    ),
                     // Studio never gives app ENIs public addresses.
                     public: false,
                     at: None,
@@ -437,7 +530,9 @@ impl<'a> Ctx<'a> {
                     vpc: None,
                     groups: None,
                     resource: "internet".into(),
-                    label: ip.map(|i| i.to_string()).unwrap_or_else(|| "any internet address".into()),
+                    label: ip
+                        .map(|i| i.to_string())
+                        .unwrap_or_else(|| "any internet address".into()),
                     public: true,
                     at: Some(InjectAt::Internet),
                 }),
@@ -457,7 +552,11 @@ impl<'a> Ctx<'a> {
                         vpc: Some(sub.vpc_id.clone()),
                         groups: None,
                         resource: s.clone(),
-                        label: format!("{} injected at {s}", ip.map(|i| i.to_string()).unwrap_or_else(|| "any address".into())),
+                        label: format!(
+                            "{} injected at {s}",
+                            ip.map(|i| i.to_string())
+                                .unwrap_or_else(|| "any address".into())
+                        ),
                         public,
                         at: Some(InjectAt::Subnet(s.clone())),
                     })
@@ -475,7 +574,9 @@ impl<'a> Ctx<'a> {
                         vpc: Some(v.clone()),
                         groups: None,
                         resource: v.clone(),
-                        label: ip.map(|i| i.to_string()).unwrap_or_else(|| "any address".into()),
+                        label: ip
+                            .map(|i| i.to_string())
+                            .unwrap_or_else(|| "any address".into()),
                         public: false,
                         at: Some(InjectAt::Vpc(v.clone())),
                     })
@@ -498,12 +599,16 @@ impl<'a> Ctx<'a> {
         match dst {
             Target::Ip(ip) => plain(AddrMatch::exact(vec![ip_iv(*ip)]), ip.to_string()),
             Target::Eni(id) => match topo.eni(id) {
-                Some(e) => plain(AddrMatch::exact(e.private_ips.iter().map(|p| ip_iv(p.address)).collect()), id.clone()),
+                Some(e) => plain(
+                    AddrMatch::exact(e.private_ips.iter().map(|p| ip_iv(p.address)).collect()),
+                    id.clone(),
+                ),
                 None => self.unknown_target(format!("{id} is not in the snapshot")),
             },
             Target::MountTarget(id) => {
                 let Some(mt) = topo.mount_target(id) else {
-                    return self.unknown_target(format!("mount target {id} is not in the snapshot"));
+                    return self
+                        .unknown_target(format!("mount target {id} is not in the snapshot"));
                 };
                 let ip = mt.ip_address.or_else(|| {
                     mt.network_interface_id
@@ -513,22 +618,35 @@ impl<'a> Ctx<'a> {
                 });
                 match ip {
                     Some(ip) => plain(AddrMatch::exact(vec![ip_iv(ip)]), format!("{id} {ip}")),
-                    None => self.unknown_target(format!("the address of mount target {id} was not captured")),
+                    None => self.unknown_target(format!(
+                        "the address of mount target {id} was not captured"
+                    )),
                 }
             }
             Target::Virtual(v) => {
                 let Some(sub) = topo.subnet(&v.subnet_id) else {
-                    return self.unknown_target(format!("subnet {} is not in the snapshot", v.subnet_id));
+                    return self
+                        .unknown_target(format!("subnet {} is not in the snapshot", v.subnet_id));
                 };
                 let a = self.atoms.add(AtomKind::Virtual {
                     label: format!("{} (peer)", v.label),
                     subnet_cidr: sub.cidr,
                     groups: v.security_group_ids.clone(),
                 });
-                self.virtual_dst = Some((a, sub.id.clone(), v.security_group_ids.clone(), v.label.clone()));
-                plain(AddrMatch::exact(vec![Iv::point(a)]), format!("{} in {}", v.label, sub.id))
+                self.virtual_dst = Some((
+                    a,
+                    sub.id.clone(),
+                    v.security_group_ids.clone(),
+                    v.label.clone(),
+                ));
+                plain(
+                    AddrMatch::exact(vec![Iv::point(a)]),
+                    format!("{} in {}", v.label, sub.id),
+                )
             }
-            Target::Service { service, region } => super::dns::resolve_service(self, vpc, service, region),
+            Target::Service { service, region } => {
+                super::dns::resolve_service(self, vpc, service, region)
+            }
         }
     }
 
@@ -548,7 +666,18 @@ impl<'a> Ctx<'a> {
     /// Apply a filter, record the hop and, measured against `ideal`, the
     /// blocker.
     #[allow(clippy::too_many_arguments)]
-    fn apply(&mut self, b: &mut Branch, t: Transform, adm: &Admits, dir: Direction, resource: &str, kind: &str, code: &str, what: &str, rule: String) {
+    fn apply(
+        &mut self,
+        b: &mut Branch,
+        t: Transform,
+        adm: &Admits,
+        dir: Direction,
+        resource: &str,
+        kind: &str,
+        code: &str,
+        what: &str,
+        rule: String,
+    ) {
         let before = b.maybe.clone();
         let new_sure = t.forall_preimage(&b.sure, &adm.sure);
         let leg_maybe = t.apply(&b.maybe).intersect(&adm.maybe);
@@ -556,7 +685,9 @@ impl<'a> Ctx<'a> {
         let optimistic = t.forall_preimage(&b.sure, &adm.maybe);
         if !optimistic.is_subset_of(&new_sure) {
             b.unknown = true;
-            self.notes.insert(format!("{resource}: {what} depends on data missing from the snapshot"));
+            self.notes.insert(format!(
+                "{resource}: {what} depends on data missing from the snapshot"
+            ));
         }
         let ideal_ok = t.forall_preimage(&b.ideal, &adm.sure);
         if !b.ideal.is_subset_of(&ideal_ok) {
@@ -565,7 +696,10 @@ impl<'a> Ctx<'a> {
             let reason = if ideal_ok.is_empty() && leg_all.intersect(&adm.maybe).is_empty() {
                 format!("{what} admits none of {}", self.describe_packets(&leg_all))
             } else if ideal_ok.is_empty() {
-                format!("{what} cannot be shown to admit {} (missing data)", self.describe_packets(&leg_all))
+                format!(
+                    "{what} cannot be shown to admit {} (missing data)",
+                    self.describe_packets(&leg_all)
+                )
             } else {
                 format!("{what} does not admit {}", self.describe_packets(&rejected))
             };
@@ -596,11 +730,17 @@ impl<'a> Ctx<'a> {
 
     fn sg_filter(&mut self, b: &mut Branch, groups: &[String], egress: bool, owner: &str) {
         let sig = self.sig();
-        let adm = self.cache.sg_set(self.topo, &self.atoms, sig, groups, egress);
+        let adm = self
+            .cache
+            .sg_set(self.topo, &self.atoms, sig, groups, egress);
         let t = b.leg.fwd;
         // Witness on what arrives; when nothing does, on the candidate
         // (ideal) packets, so the hop still names the rules that matter.
-        let leg = t.apply(if b.maybe.is_empty() { &b.ideal } else { &b.maybe });
+        let leg = t.apply(if b.maybe.is_empty() {
+            &b.ideal
+        } else {
+            &b.maybe
+        });
         let mut matched = Vec::new();
         let mut first_match = None;
         for g in groups {
@@ -610,7 +750,9 @@ impl<'a> Ctx<'a> {
             };
             let rules = if egress { &sg.egress } else { &sg.ingress };
             for (i, r) in rules.iter().enumerate() {
-                let a = self.cache.sg_rule(self.topo, &self.atoms, sig, sg, r, egress);
+                let a = self
+                    .cache
+                    .sg_rule(self.topo, &self.atoms, sig, sg, r, egress);
                 if !leg.intersect(&a.maybe).is_empty() {
                     first_match.get_or_insert_with(|| g.clone());
                     matched.push(format!(
@@ -622,9 +764,17 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let resource = first_match.unwrap_or_else(|| groups.first().cloned().unwrap_or_else(|| owner.to_string()));
-        let any_rules = groups.iter().filter_map(|g| self.topo.security_group(g)).any(|sg| !(if egress { &sg.egress } else { &sg.ingress }).is_empty());
-        let code = if groups.is_empty() || !any_rules { "SG_HAS_NO_RULES" } else { "ENI_SG_RULES_MISMATCH" };
+        let resource = first_match
+            .unwrap_or_else(|| groups.first().cloned().unwrap_or_else(|| owner.to_string()));
+        let any_rules = groups
+            .iter()
+            .filter_map(|g| self.topo.security_group(g))
+            .any(|sg| !(if egress { &sg.egress } else { &sg.ingress }).is_empty());
+        let code = if groups.is_empty() || !any_rules {
+            "SG_HAS_NO_RULES"
+        } else {
+            "ENI_SG_RULES_MISMATCH"
+        };
         let rule = if matched.is_empty() {
             // Show what the groups do allow, so the gap is visible.
             let existing: Vec<String> = groups
@@ -632,29 +782,65 @@ impl<'a> Ctx<'a> {
                 .filter_map(|g| self.topo.security_group(g))
                 .flat_map(|sg| {
                     let rules = if egress { &sg.egress } else { &sg.ingress };
-                    rules.iter().enumerate().map(move |(i, r)| format!("{} rule {}: {}", sg.id, i + 1, describe_sg_rule(r, egress)))
+                    rules.iter().enumerate().map(move |(i, r)| {
+                        format!("{} rule {}: {}", sg.id, i + 1, describe_sg_rule(r, egress))
+                    })
                 })
                 .take(4)
                 .collect();
             let dir = if egress { "egress" } else { "ingress" };
             match (groups.is_empty(), existing.is_empty()) {
                 (true, _) => format!("no {dir} rule matches (no security groups)"),
-                (false, true) => format!("no {dir} rule matches: {} has no {dir} rules", groups.join(", ")),
-                (false, false) => format!("no {dir} rule matches; the rules are: {}", existing.join("; ")),
+                (false, true) => format!(
+                    "no {dir} rule matches: {} has no {dir} rules",
+                    groups.join(", ")
+                ),
+                (false, false) => format!(
+                    "no {dir} rule matches; the rules are: {}",
+                    existing.join("; ")
+                ),
             }
         } else {
             if matched.len() > 4 {
                 let more = matched.len() - 4;
                 matched.truncate(4);
-                matched.push(format!("... {more} more rule{}", if more == 1 { "" } else { "s" }));
+                matched.push(format!(
+                    "... {more} more rule{}",
+                    if more == 1 { "" } else { "s" }
+                ));
             }
             matched.join("; ")
         };
-        let what = format!("{} of {owner} ({})", if egress { "egress" } else { "ingress" }, if groups.is_empty() { "no groups".to_string() } else { groups.join(", ") });
-        self.apply(b, t, &adm, Direction::Forward, &resource, "security-group", code, &what, rule);
+        let what = format!(
+            "{} of {owner} ({})",
+            if egress { "egress" } else { "ingress" },
+            if groups.is_empty() {
+                "no groups".to_string()
+            } else {
+                groups.join(", ")
+            }
+        );
+        self.apply(
+            b,
+            t,
+            &adm,
+            Direction::Forward,
+            &resource,
+            "security-group",
+            code,
+            &what,
+            rule,
+        );
     }
 
-    fn nacl_filter(&mut self, b: &mut Branch, subnet: &str, egress: bool, dir: Direction, t: Transform) {
+    fn nacl_filter(
+        &mut self,
+        b: &mut Branch,
+        subnet: &str,
+        egress: bool,
+        dir: Direction,
+        t: Transform,
+    ) {
         let Some(acl) = self.topo.nacl_of_subnet(subnet) else {
             let msg = format!("the network ACL of {subnet} is not in the snapshot");
             self.notes.insert(msg.clone());
@@ -668,19 +854,45 @@ impl<'a> Ctx<'a> {
         let adm = &nacl.admits;
         // Witness on what arrives; when nothing does, on the candidate
         // (ideal) packets, so the hop still names the rules that matter.
-        let leg = t.apply(if b.maybe.is_empty() { &b.ideal } else { &b.maybe });
+        let leg = t.apply(if b.maybe.is_empty() {
+            &b.ideal
+        } else {
+            &b.maybe
+        });
         let (allows, denies) = nacl_witness_of(acl, &nacl, &leg);
         let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter()).cloned().collect();
         rule_parts.dedup();
         if rule_parts.len() > 4 {
             let more = rule_parts.len() - 4;
             rule_parts.truncate(4);
-            rule_parts.push(format!("... {more} more rule{}", if more == 1 { "" } else { "s" }));
+            rule_parts.push(format!(
+                "... {more} more rule{}",
+                if more == 1 { "" } else { "s" }
+            ));
         }
-        let rule = format!("{} {} {}", acl.id, if egress { "outbound" } else { "inbound" }, rule_parts.join("; "));
-        let what = format!("{} {} ({subnet})", acl.id, if egress { "outbound" } else { "inbound" });
+        let rule = format!(
+            "{} {} {}",
+            acl.id,
+            if egress { "outbound" } else { "inbound" },
+            rule_parts.join("; ")
+        );
+        let what = format!(
+            "{} {} ({subnet})",
+            acl.id,
+            if egress { "outbound" } else { "inbound" }
+        );
         let acl_id = acl.id.clone();
-        self.apply(b, t, &adm, dir, &acl_id, "network-acl", "SUBNET_ACL_RESTRICTION", &what, rule);
+        self.apply(
+            b,
+            t,
+            &adm,
+            dir,
+            &acl_id,
+            "network-acl",
+            "SUBNET_ACL_RESTRICTION",
+            &what,
+            rule,
+        );
     }
 
     // ------------------------------------------------------- routing ----
@@ -688,7 +900,13 @@ impl<'a> Ctx<'a> {
     fn route(&mut self, b: Branch, subnet: &str) {
         if b.depth > 4 {
             let mut b = b;
-            b.block(subnet, "subnet", Direction::Forward, "NO_PATH", "routing loop (more than 4 route lookups)");
+            b.block(
+                subnet,
+                "subnet",
+                Direction::Forward,
+                "NO_PATH",
+                "routing loop (more than 4 route lookups)",
+            );
             b.drop_all();
             self.leaf(b);
             return;
@@ -697,7 +915,13 @@ impl<'a> Ctx<'a> {
         let Some(rt) = topo.route_table_of_subnet(subnet) else {
             let mut b = b;
             let msg = format!("{subnet} has no route table in the snapshot");
-            b.block(subnet, "subnet", Direction::Forward, "UNKNOWN_RESOURCE", msg.clone());
+            b.block(
+                subnet,
+                "subnet",
+                Direction::Forward,
+                "UNKNOWN_RESOURCE",
+                msg.clone(),
+            );
             self.notes.insert(msg);
             b.make_unknown();
             self.leaf(b);
@@ -707,7 +931,12 @@ impl<'a> Ctx<'a> {
         let mut cands: Vec<(u16, usize, &Route, AddrMatch)> = Vec::new();
         for (i, r) in rt.routes.iter().enumerate() {
             match &r.destination {
-                RouteDestination::Ipv4(n) => cands.push((n.prefix_len() as u16 * 2 + 1, i, r, self.atoms.cover_cidr(*n))),
+                RouteDestination::Ipv4(n) => cands.push((
+                    n.prefix_len() as u16 * 2 + 1,
+                    i,
+                    r,
+                    self.atoms.cover_cidr(*n),
+                )),
                 RouteDestination::PrefixList(pl) => {
                     // Each entry competes by its own length; the service the
                     // list stands for (by name) is matched exactly.
@@ -771,7 +1000,10 @@ impl<'a> Ctx<'a> {
             let mut nb = b.restrict_dst(&s, &mb);
             if !nb.maybe.is_subset_of(&nb.sure) && b.maybe.is_subset_of(&b.sure) {
                 nb.unknown = true;
-                self.notes.insert(format!("{}: which route applies to part of the destination is unknown", rt.id));
+                self.notes.insert(format!(
+                    "{}: which route applies to part of the destination is unknown",
+                    rt.id
+                ));
             }
             let text = format!("{} -> {}", r.destination, r.target.id());
             nb.hop(&rt.id, "route-table", "route", text);
@@ -783,7 +1015,13 @@ impl<'a> Ctx<'a> {
             let mut nb = b.restrict_dst(&rem_sure, &rem_maybe);
             let what = self.atoms.describe_set(&rest_maybe);
             nb.hop(&rt.id, "route-table", "deny", format!("no route to {what}"));
-            nb.block(&rt.id, "route-table", Direction::Forward, "NO_ROUTE_TO_DESTINATION", format!("{} (for {subnet}) has no route to {what}", rt.id));
+            nb.block(
+                &rt.id,
+                "route-table",
+                Direction::Forward,
+                "NO_ROUTE_TO_DESTINATION",
+                format!("{} (for {subnet}) has no route to {what}", rt.id),
+            );
             nb.drop_all();
             self.leaf(nb);
         }
@@ -794,9 +1032,22 @@ impl<'a> Ctx<'a> {
 
     fn follow_route(&mut self, mut b: Branch, subnet: &str, rtb: &str, r: &Route) {
         let topo = self.topo;
-        let vpc = topo.subnet(subnet).map(|s| s.vpc_id.clone()).unwrap_or_default();
+        let vpc = topo
+            .subnet(subnet)
+            .map(|s| s.vpc_id.clone())
+            .unwrap_or_default();
         if !r.active {
-            b.block(rtb, "route-table", Direction::Forward, "BAD_STATE_ROUTE", format!("route {} -> {} is a blackhole (its target was deleted)", r.destination, r.target.id()));
+            b.block(
+                rtb,
+                "route-table",
+                Direction::Forward,
+                "BAD_STATE_ROUTE",
+                format!(
+                    "route {} -> {} is a blackhole (its target was deleted)",
+                    r.destination,
+                    r.target.id()
+                ),
+            );
             b.drop_all();
             self.leaf(b);
             return;
@@ -816,17 +1067,31 @@ impl<'a> Ctx<'a> {
                 self.leaves_snapshot(b, subnet, id, msg, !present);
             }
             other => {
-                let msg = format!("leaves the snapshot through {}; the far side is not in the snapshot", other.id());
+                let msg = format!(
+                    "leaves the snapshot through {}; the far side is not in the snapshot",
+                    other.id()
+                );
                 self.leaves_snapshot(b, subnet, other.id(), msg, false);
             }
         }
     }
 
-    fn leaves_snapshot(&mut self, mut b: Branch, subnet: &str, target: &str, msg: String, missing: bool) {
+    fn leaves_snapshot(
+        &mut self,
+        mut b: Branch,
+        subnet: &str,
+        target: &str,
+        msg: String,
+        missing: bool,
+    ) {
         let fwd = b.leg.fwd;
         self.nacl_filter(&mut b, subnet, true, Direction::Forward, fwd);
         b.hop(target, "external", "unknown", msg.clone());
-        let code = if missing { "UNKNOWN_RESOURCE" } else { "LEAVES_SNAPSHOT" };
+        let code = if missing {
+            "UNKNOWN_RESOURCE"
+        } else {
+            "LEAVES_SNAPSHOT"
+        };
         b.block(target, "external", Direction::Forward, code, msg.clone());
         self.notes.insert(msg);
         b.make_unknown();
@@ -837,15 +1102,32 @@ impl<'a> Ctx<'a> {
         let topo = self.topo;
         let Some(g) = topo.internet_gateway(igw) else {
             let msg = format!("internet gateway {igw} is not in the snapshot");
-            b.block(igw, "internet-gateway", Direction::Forward, "UNKNOWN_RESOURCE", msg.clone());
+            b.block(
+                igw,
+                "internet-gateway",
+                Direction::Forward,
+                "UNKNOWN_RESOURCE",
+                msg.clone(),
+            );
             self.notes.insert(msg);
             b.make_unknown();
             self.leaf(b);
             return;
         };
         if !g.vpc_ids.iter().any(|v| v == vpc) {
-            b.hop(igw, "internet-gateway", "deny", format!("{igw} is not attached to {vpc}"));
-            b.block(igw, "internet-gateway", Direction::Forward, "UNASSOCIATED_COMPONENT", format!("{igw} is not attached to {vpc}"));
+            b.hop(
+                igw,
+                "internet-gateway",
+                "deny",
+                format!("{igw} is not attached to {vpc}"),
+            );
+            b.block(
+                igw,
+                "internet-gateway",
+                Direction::Forward,
+                "UNASSOCIATED_COMPONENT",
+                format!("{igw} is not attached to {vpc}"),
+            );
             b.drop_all();
             self.leaf(b);
             return;
@@ -853,12 +1135,25 @@ impl<'a> Ctx<'a> {
         let fwd = b.leg.fwd;
         self.nacl_filter(&mut b, subnet, true, Direction::Forward, fwd);
         let rev = b.leg.rev;
-        b.returns.push(PendingReturn { subnet: subnet.to_string(), egress: false, rev });
+        b.returns.push(PendingReturn {
+            subnet: subnet.to_string(),
+            egress: false,
+            rev,
+        });
         // Destinations inside the VPC never leave through the gateway.
-        let in_vpc: Vec<Iv> = topo.vpc(vpc).map(|v| v.cidr_blocks.iter().map(|c| net_iv(*c)).collect()).unwrap_or_default();
+        let in_vpc: Vec<Iv> = topo
+            .vpc(vpc)
+            .map(|v| v.cidr_blocks.iter().map(|c| net_iv(*c)).collect())
+            .unwrap_or_default();
         if !iv_intersect(&b.ideal.projection(DST), &in_vpc).is_empty() {
             let mut nb = b.restrict_dst(&in_vpc, &in_vpc);
-            nb.block(igw, "internet-gateway", Direction::Forward, "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS", "an internet gateway does not route addresses of its own VPC");
+            nb.block(
+                igw,
+                "internet-gateway",
+                Direction::Forward,
+                "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS",
+                "an internet gateway does not route addresses of its own VPC",
+            );
             nb.drop_all();
             self.leaf(nb);
             let outside = iv_subtract(&[Iv::new(0, ADDR_MAX)], &in_vpc);
@@ -866,7 +1161,12 @@ impl<'a> Ctx<'a> {
         }
         let public = b.via_nat.is_some() || b.src_public;
         if !public {
-            b.hop(igw, "internet-gateway", "deny", "the sender has no public or Elastic IP address");
+            b.hop(
+                igw,
+                "internet-gateway",
+                "deny",
+                "the sender has no public or Elastic IP address",
+            );
             b.block(
                 igw,
                 "internet-gateway",
@@ -878,7 +1178,12 @@ impl<'a> Ctx<'a> {
             self.leaf(b);
             return;
         }
-        b.hop(igw, "internet-gateway", "translate", "private source address mapped to its public address");
+        b.hop(
+            igw,
+            "internet-gateway",
+            "translate",
+            "private source address mapped to its public address",
+        );
         self.exit(b);
     }
 
@@ -897,9 +1202,24 @@ impl<'a> Ctx<'a> {
             })
         });
         match (service, via) {
-            (Some(s), _) => b.hop(&format!("aws-service:{s}"), "aws-service", "exit", format!("the public {s} endpoint")),
-            (None, Some(v)) => b.hop(&format!("aws-service:{v}"), "aws-service", "exit", format!("to {}", self.atoms.describe_set(&dsts))),
-            (None, None) => b.hop("internet", "internet", "exit", format!("to {}", self.atoms.describe_set(&dsts))),
+            (Some(s), _) => b.hop(
+                &format!("aws-service:{s}"),
+                "aws-service",
+                "exit",
+                format!("the public {s} endpoint"),
+            ),
+            (None, Some(v)) => b.hop(
+                &format!("aws-service:{v}"),
+                "aws-service",
+                "exit",
+                format!("to {}", self.atoms.describe_set(&dsts)),
+            ),
+            (None, None) => b.hop(
+                "internet",
+                "internet",
+                "exit",
+                format!("to {}", self.atoms.describe_set(&dsts)),
+            ),
         }
         self.leaf(b);
     }
@@ -908,14 +1228,26 @@ impl<'a> Ctx<'a> {
         let topo = self.topo;
         let Some(nat) = topo.nat_gateway(id) else {
             let msg = format!("NAT gateway {id} is not in the snapshot");
-            b.block(id, "nat-gateway", Direction::Forward, "UNKNOWN_RESOURCE", msg.clone());
+            b.block(
+                id,
+                "nat-gateway",
+                Direction::Forward,
+                "UNKNOWN_RESOURCE",
+                msg.clone(),
+            );
             self.notes.insert(msg);
             b.make_unknown();
             self.leaf(b);
             return;
         };
         if b.via_nat.is_some() {
-            b.block(id, "nat-gateway", Direction::Forward, "NO_PATH", "traffic already translated by a NAT gateway is routed to another NAT gateway");
+            b.block(
+                id,
+                "nat-gateway",
+                Direction::Forward,
+                "NO_PATH",
+                "traffic already translated by a NAT gateway is routed to another NAT gateway",
+            );
             b.drop_all();
             self.leaf(b);
             return;
@@ -925,12 +1257,26 @@ impl<'a> Ctx<'a> {
         if nat.subnet_id != subnet {
             self.nacl_filter(&mut b, subnet, true, Direction::Forward, fwd);
             self.nacl_filter(&mut b, &nat.subnet_id, false, Direction::Forward, fwd);
-            b.returns.push(PendingReturn { subnet: subnet.to_string(), egress: false, rev });
-            b.returns.push(PendingReturn { subnet: nat.subnet_id.clone(), egress: true, rev });
+            b.returns.push(PendingReturn {
+                subnet: subnet.to_string(),
+                egress: false,
+                rev,
+            });
+            b.returns.push(PendingReturn {
+                subnet: nat.subnet_id.clone(),
+                egress: true,
+                rev,
+            });
         }
         if nat.state != "available" {
             b.hop(id, "nat-gateway", "deny", format!("state {}", nat.state));
-            b.block(id, "nat-gateway", Direction::Forward, "BAD_STATE", format!("{id} is {} (must be available)", nat.state));
+            b.block(
+                id,
+                "nat-gateway",
+                Direction::Forward,
+                "BAD_STATE",
+                format!("{id} is {} (must be available)", nat.state),
+            );
             b.drop_all();
             self.leaf(b);
             return;
@@ -938,18 +1284,41 @@ impl<'a> Ctx<'a> {
         let addr = nat.addresses.iter().find_map(|a| a.private_ip);
         let Some(nat_ip) = addr else {
             let msg = format!("the private address of {id} was not captured");
-            b.block(id, "nat-gateway", Direction::Forward, "UNKNOWN_RESOURCE", msg.clone());
+            b.block(
+                id,
+                "nat-gateway",
+                Direction::Forward,
+                "UNKNOWN_RESOURCE",
+                msg.clone(),
+            );
             self.notes.insert(msg);
             b.make_unknown();
             self.leaf(b);
             return;
         };
-        let public = nat.connectivity_type != "private" && nat.addresses.iter().any(|a| a.public_ip.is_some());
-        b.hop(id, "nat-gateway", "translate", format!("source translated to {nat_ip}{}", if public { " (public NAT)" } else { " (private NAT)" }));
+        let public = nat.connectivity_type != "private"
+            && nat.addresses.iter().any(|a| a.public_ip.is_some());
+        b.hop(
+            id,
+            "nat-gateway",
+            "translate",
+            format!(
+                "source translated to {nat_ip}{}",
+                if public {
+                    " (public NAT)"
+                } else {
+                    " (private NAT)"
+                }
+            ),
+        );
         let nip = ip_iv(nat_ip);
         b.leg = Leg {
-            fwd: Transform::IDENTITY.with(SRC, Map::Const(nip)).with(SPORT, Map::Const(NAT_PORTS)),
-            rev: Transform::REPLY.with(DST, Map::Const(nip)).with(DPORT, Map::Const(NAT_PORTS)),
+            fwd: Transform::IDENTITY
+                .with(SRC, Map::Const(nip))
+                .with(SPORT, Map::Const(NAT_PORTS)),
+            rev: Transform::REPLY
+                .with(DST, Map::Const(nip))
+                .with(DPORT, Map::Const(NAT_PORTS)),
         };
         b.via_nat = Some(id.to_string());
         b.src_public = public;
@@ -962,25 +1331,44 @@ impl<'a> Ctx<'a> {
         let topo = self.topo;
         let Some(ep) = topo.endpoint(id) else {
             let msg = format!("VPC endpoint {id} is not in the snapshot");
-            b.block(id, "vpc-endpoint", Direction::Forward, "UNKNOWN_RESOURCE", msg.clone());
+            b.block(
+                id,
+                "vpc-endpoint",
+                Direction::Forward,
+                "UNKNOWN_RESOURCE",
+                msg.clone(),
+            );
             self.notes.insert(msg);
             b.make_unknown();
             self.leaf(b);
             return;
         };
         if ep.endpoint_type != EndpointType::Gateway {
-            let msg = format!("{id} ({:?}) forwards to an appliance or service not modelled", ep.endpoint_type);
+            let msg = format!(
+                "{id} ({:?}) forwards to an appliance or service not modelled",
+                ep.endpoint_type
+            );
             self.leaves_snapshot(b, subnet, id, msg, false);
             return;
         }
         let fwd = b.leg.fwd;
         self.nacl_filter(&mut b, subnet, true, Direction::Forward, fwd);
         let rev = b.leg.rev;
-        b.returns.push(PendingReturn { subnet: subnet.to_string(), egress: false, rev });
+        b.returns.push(PendingReturn {
+            subnet: subnet.to_string(),
+            egress: false,
+            rev,
+        });
         if let Some(state) = &ep.state {
             if state != "available" {
                 b.hop(id, "vpc-endpoint", "deny", format!("state {state}"));
-                b.block(id, "vpc-endpoint", Direction::Forward, "BAD_STATE", format!("{id} is {state} (must be available)"));
+                b.block(
+                    id,
+                    "vpc-endpoint",
+                    Direction::Forward,
+                    "BAD_STATE",
+                    format!("{id} is {state} (must be available)"),
+                );
                 b.drop_all();
                 self.leaf(b);
                 return;
@@ -992,8 +1380,21 @@ impl<'a> Ctx<'a> {
         let mut c2 = FULL;
         c2[PROTO] = Iv::point(1);
         let allowed = Space::cube(c).union(&Space::cube(c2));
-        let adm = Admits { sure: allowed.clone(), maybe: allowed };
-        self.apply(&mut b, fwd, &adm, Direction::Forward, id, "vpc-endpoint", "VPCE_GATEWAY_PROTOCOL_RESTRICTION", &format!("gateway endpoint {id}"), format!("gateway endpoint for {}", ep.service_name));
+        let adm = Admits {
+            sure: allowed.clone(),
+            maybe: allowed,
+        };
+        self.apply(
+            &mut b,
+            fwd,
+            &adm,
+            Direction::Forward,
+            id,
+            "vpc-endpoint",
+            "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+            &format!("gateway endpoint {id}"),
+            format!("gateway endpoint for {}", ep.service_name),
+        );
         if let Some(p) = &ep.policy_document {
             if !super::dns::is_full_access_policy(p) {
                 self.notes.insert(format!("{id} has a restrictive endpoint policy; sagescope does not evaluate IAM policies (F12)"));
@@ -1044,16 +1445,35 @@ impl<'a> Ctx<'a> {
         if !unowned.is_empty() {
             let mut nb = b.restrict_dst(&unowned, &unowned);
             let first = unowned[0].lo;
-            let in_subnet = (first <= IPV4_MAX).then(|| topo.subnet_containing(vpc, Ipv4Addr::from(first as u32))).flatten();
+            let in_subnet = (first <= IPV4_MAX)
+                .then(|| topo.subnet_containing(vpc, Ipv4Addr::from(first as u32)))
+                .flatten();
             let what = self.atoms.describe_set(&unowned);
             match in_subnet {
                 Some(s) => {
-                    nb.hop(&s.id, "subnet", "deny", format!("no network interface has {what}"));
-                    nb.block(&s.id, "subnet", Direction::Forward, "UNKNOWN_DESTINATION", format!("no network interface in the snapshot has {what}"));
+                    nb.hop(
+                        &s.id,
+                        "subnet",
+                        "deny",
+                        format!("no network interface has {what}"),
+                    );
+                    nb.block(
+                        &s.id,
+                        "subnet",
+                        Direction::Forward,
+                        "UNKNOWN_DESTINATION",
+                        format!("no network interface in the snapshot has {what}"),
+                    );
                 }
                 None => {
                     nb.hop(vpc, "vpc", "deny", format!("{what} is in no subnet"));
-                    nb.block(vpc, "vpc", Direction::Forward, "UNKNOWN_DESTINATION", format!("{what} is in no subnet of {vpc}"));
+                    nb.block(
+                        vpc,
+                        "vpc",
+                        Direction::Forward,
+                        "UNKNOWN_DESTINATION",
+                        format!("{what} is in no subnet of {vpc}"),
+                    );
                 }
             }
             nb.drop_all();
@@ -1068,36 +1488,90 @@ impl<'a> Ctx<'a> {
     fn deliver_to(&mut self, mut b: Branch, from: Option<&str>, owner: &str) {
         let topo = self.topo;
         let info: Option<Owner> = if owner.starts_with("virtual:") {
-            self.virtual_dst
-                .clone()
-                .map(|(_, s, g, l)| (s.clone(), Some(g), s, "network-interface", format!("{l} (new app ENI)")))
+            self.virtual_dst.clone().map(|(_, s, g, l)| {
+                (
+                    s.clone(),
+                    Some(g),
+                    s,
+                    "network-interface",
+                    format!("{l} (new app ENI)"),
+                )
+            })
         } else if let Some(e) = topo.eni(owner) {
             match topo.eni_role(owner) {
                 Some(EniRole::VpcEndpoint(ep)) => {
-                    let svc = topo.endpoint(ep).map(|x| x.service_name.clone()).unwrap_or_default();
-                    Some((e.subnet_id.clone(), Some(e.security_group_ids.clone()), ep.clone(), "vpc-endpoint", format!("{owner} of {ep} ({svc})")))
+                    let svc = topo
+                        .endpoint(ep)
+                        .map(|x| x.service_name.clone())
+                        .unwrap_or_default();
+                    Some((
+                        e.subnet_id.clone(),
+                        Some(e.security_group_ids.clone()),
+                        ep.clone(),
+                        "vpc-endpoint",
+                        format!("{owner} of {ep} ({svc})"),
+                    ))
                 }
                 Some(EniRole::MountTarget(mt)) => {
                     let groups = if e.security_group_ids.is_empty() {
-                        topo.mount_target(mt).and_then(|m| m.security_group_ids.clone())
+                        topo.mount_target(mt)
+                            .and_then(|m| m.security_group_ids.clone())
                     } else {
                         Some(e.security_group_ids.clone())
                     };
-                    Some((e.subnet_id.clone(), groups, mt.clone(), "efs-mount-target", format!("{owner} of {mt}")))
+                    Some((
+                        e.subnet_id.clone(),
+                        groups,
+                        mt.clone(),
+                        "efs-mount-target",
+                        format!("{owner} of {mt}"),
+                    ))
                 }
-                Some(EniRole::NatGateway(n)) => Some((e.subnet_id.clone(), None, n.clone(), "nat-gateway", format!("{owner} of {n}"))),
-                None => Some((e.subnet_id.clone(), Some(e.security_group_ids.clone()), owner.to_string(), "network-interface", owner.to_string())),
+                Some(EniRole::NatGateway(n)) => Some((
+                    e.subnet_id.clone(),
+                    None,
+                    n.clone(),
+                    "nat-gateway",
+                    format!("{owner} of {n}"),
+                )),
+                None => Some((
+                    e.subnet_id.clone(),
+                    Some(e.security_group_ids.clone()),
+                    owner.to_string(),
+                    "network-interface",
+                    owner.to_string(),
+                )),
             }
         } else if let Some(i) = topo.instance(owner) {
-            i.subnet_id.clone().map(|s| (s, Some(i.security_group_ids.clone()), owner.to_string(), "instance", owner.to_string()))
+            i.subnet_id.clone().map(|s| {
+                (
+                    s,
+                    Some(i.security_group_ids.clone()),
+                    owner.to_string(),
+                    "instance",
+                    owner.to_string(),
+                )
+            })
         } else if let Some(m) = topo.mount_target(owner) {
-            Some((m.subnet_id.clone(), m.security_group_ids.clone(), owner.to_string(), "efs-mount-target", owner.to_string()))
+            Some((
+                m.subnet_id.clone(),
+                m.security_group_ids.clone(),
+                owner.to_string(),
+                "efs-mount-target",
+                owner.to_string(),
+            ))
         } else {
             None
         };
         let Some((dsub, groups, resource, kind, text)) = info else {
             let msg = format!("{owner} has no subnet in the snapshot");
-            b.block(owner, "network-interface", Direction::Forward, "UNKNOWN_RESOURCE", msg.clone());
+            b.block(
+                owner,
+                "network-interface",
+                Direction::Forward,
+                "UNKNOWN_RESOURCE",
+                msg.clone(),
+            );
             self.notes.insert(msg);
             b.make_unknown();
             self.leaf(b);
@@ -1111,12 +1585,24 @@ impl<'a> Ctx<'a> {
             Some(s) => {
                 self.nacl_filter(&mut b, s, true, Direction::Forward, fwd);
                 self.nacl_filter(&mut b, &dsub, false, Direction::Forward, fwd);
-                b.returns.push(PendingReturn { subnet: s.to_string(), egress: false, rev });
-                b.returns.push(PendingReturn { subnet: dsub.clone(), egress: true, rev });
+                b.returns.push(PendingReturn {
+                    subnet: s.to_string(),
+                    egress: false,
+                    rev,
+                });
+                b.returns.push(PendingReturn {
+                    subnet: dsub.clone(),
+                    egress: true,
+                    rev,
+                });
             }
             None => {
                 self.nacl_filter(&mut b, &dsub, false, Direction::Forward, fwd);
-                b.returns.push(PendingReturn { subnet: dsub.clone(), egress: true, rev });
+                b.returns.push(PendingReturn {
+                    subnet: dsub.clone(),
+                    egress: true,
+                    rev,
+                });
             }
         }
         let is_nat = kind == "nat-gateway";
@@ -1125,7 +1611,13 @@ impl<'a> Ctx<'a> {
             None if is_nat => {}
             None => {
                 let msg = format!("the security groups of {resource} were not captured");
-                b.block(&resource, kind, Direction::Forward, "UNKNOWN_RESOURCE", msg.clone());
+                b.block(
+                    &resource,
+                    kind,
+                    Direction::Forward,
+                    "UNKNOWN_RESOURCE",
+                    msg.clone(),
+                );
                 self.notes.insert(msg);
                 b.unknown = true;
                 b.sure = Space::empty();
@@ -1133,59 +1625,107 @@ impl<'a> Ctx<'a> {
         }
         if kind == "vpc-endpoint" {
             if let Some(ep) = topo.endpoint(&resource) {
-                if ep.policy_document.as_deref().is_some_and(|p| !super::dns::is_full_access_policy(p)) {
+                if ep
+                    .policy_document
+                    .as_deref()
+                    .is_some_and(|p| !super::dns::is_full_access_policy(p))
+                {
                     self.notes.insert(format!("{resource} has a restrictive endpoint policy; sagescope does not evaluate IAM policies (F12)"));
                 }
             }
         }
-        let decision = if b.maybe.is_empty() { "not-reached" } else { "deliver" };
+        let decision = if b.maybe.is_empty() {
+            "not-reached"
+        } else {
+            "deliver"
+        };
         b.hop(&resource, kind, decision, text);
         self.leaf(b);
     }
 
     fn inject_from_internet(&mut self, mut b: Branch, srci: &SrcInfo) {
         let topo = self.topo;
-        b.hop("internet", "internet", "send", format!("from {}", srci.label));
+        b.hop(
+            "internet",
+            "internet",
+            "send",
+            format!("from {}", srci.label),
+        );
         let dsts = b.ideal.projection(DST);
         let Some(first) = dsts.first().map(|iv| iv.lo) else {
             self.leaf(b);
             return;
         };
         if first > IPV4_MAX {
-            b.block("internet", "internet", Direction::Forward, "NO_PATH", "unsupported destination for an internet source");
+            b.block(
+                "internet",
+                "internet",
+                Direction::Forward,
+                "NO_PATH",
+                "unsupported destination for an internet source",
+            );
             b.make_unknown();
             self.leaf(b);
             return;
         }
         let ip = Ipv4Addr::from(first as u32);
         if is_private_ip(ip) {
-            b.block("internet", "internet", Direction::Forward, "NO_ROUTE_TO_DESTINATION", format!("{ip} is a private address: the internet does not route it"));
+            b.block(
+                "internet",
+                "internet",
+                Direction::Forward,
+                "NO_ROUTE_TO_DESTINATION",
+                format!("{ip} is a private address: the internet does not route it"),
+            );
             b.drop_all();
             self.leaf(b);
             return;
         }
         b.hop("aws-backbone", "aws-backbone", "route", format!("to {ip}"));
         let Some((owner, private)) = topo.owner_of_public_ip(ip) else {
-            b.block("aws-backbone", "aws-backbone", Direction::Forward, "UNKNOWN_DESTINATION", format!("no resource in the snapshot has the public address {ip}"));
+            b.block(
+                "aws-backbone",
+                "aws-backbone",
+                Direction::Forward,
+                "UNKNOWN_DESTINATION",
+                format!("no resource in the snapshot has the public address {ip}"),
+            );
             b.drop_all();
             self.leaf(b);
             return;
         };
         let owner = owner.to_string();
-        let subnet = topo.eni(&owner).map(|e| e.subnet_id.clone()).or_else(|| topo.instance(&owner).and_then(|i| i.subnet_id.clone()));
+        let subnet = topo
+            .eni(&owner)
+            .map(|e| e.subnet_id.clone())
+            .or_else(|| topo.instance(&owner).and_then(|i| i.subnet_id.clone()));
         let Some(subnet) = subnet else {
             b.make_unknown();
             self.leaf(b);
             return;
         };
-        let vpc = topo.subnet(&subnet).map(|s| s.vpc_id.clone()).unwrap_or_default();
+        let vpc = topo
+            .subnet(&subnet)
+            .map(|s| s.vpc_id.clone())
+            .unwrap_or_default();
         let Some(igw) = topo.igws_of_vpc(&vpc).next().map(|g| g.id.clone()) else {
-            b.block(&vpc, "vpc", Direction::Forward, "NO_PATH", format!("{vpc} has no internet gateway"));
+            b.block(
+                &vpc,
+                "vpc",
+                Direction::Forward,
+                "NO_PATH",
+                format!("{vpc} has no internet gateway"),
+            );
             b.drop_all();
             self.leaf(b);
             return;
         };
-        b.hop(&igw, "internet-gateway", "translate", format!("destination {ip} mapped to {private}"));
+        b.hop(
+            &igw,
+            "internet-gateway",
+            "translate",
+            format!("destination {ip} mapped to {private}"),
+        );
         b.hop(&vpc, "vpc", "route", format!("to {private}"));
         b.hop(&subnet, "subnet", "route", format!("to {private}"));
         let p = ip_iv(private);
@@ -1224,7 +1764,9 @@ impl<'a> Ctx<'a> {
             })
             .collect::<Vec<_>>()
             .join("/");
-        let has_ports = protos.iter().all(|iv| iv.lo == iv.hi && (iv.lo == 6 || iv.lo == 17));
+        let has_ports = protos
+            .iter()
+            .all(|iv| iv.lo == iv.hi && (iv.lo == 6 || iv.lo == 17));
         let mut out = proto;
         let src = s.projection(SRC);
         if src != vec![Iv::new(0, ADDR_MAX)] {
@@ -1311,7 +1853,13 @@ fn reason_subject(reason: &str) -> &str {
 
 fn describe_ports(v: &[Iv]) -> String {
     v.iter()
-        .map(|iv| if iv.lo == iv.hi { iv.lo.to_string() } else { format!("{}-{}", iv.lo, iv.hi) })
+        .map(|iv| {
+            if iv.lo == iv.hi {
+                iv.lo.to_string()
+            } else {
+                format!("{}-{}", iv.lo, iv.hi)
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -1322,18 +1870,29 @@ fn flow_dims(flow: &FlowSpec, settings: &Settings) -> (Iv, Iv, Iv) {
     match flow.protocol {
         Protocol::All => {
             let sp = flow.src_ports.unwrap_or(eph);
-            (Iv::new(0, 255), Iv::new(sp.from as u64, sp.to as u64), Iv::new(flow.dst_ports.from as u64, flow.dst_ports.to as u64))
+            (
+                Iv::new(0, 255),
+                Iv::new(sp.from as u64, sp.to as u64),
+                Iv::new(flow.dst_ports.from as u64, flow.dst_ports.to as u64),
+            )
         }
         Protocol::Number(n @ (6 | 17)) => {
             let sp = flow.src_ports.unwrap_or(eph);
-            (Iv::point(n as u64), Iv::new(sp.from as u64, sp.to as u64), Iv::new(flow.dst_ports.from as u64, flow.dst_ports.to as u64))
+            (
+                Iv::point(n as u64),
+                Iv::new(sp.from as u64, sp.to as u64),
+                Iv::new(flow.dst_ports.from as u64, flow.dst_ports.to as u64),
+            )
         }
         Protocol::Number(n @ (1 | 58)) => {
             // ICMP type in the destination-port dim, code in the source-port dim.
             let ty = if flow.dst_ports == crate::snapshot::PortRange::ALL {
                 Iv::new(0, 255)
             } else {
-                Iv::new(flow.dst_ports.from.min(255) as u64, flow.dst_ports.to.min(255) as u64)
+                Iv::new(
+                    flow.dst_ports.from.min(255) as u64,
+                    flow.dst_ports.to.min(255) as u64,
+                )
             };
             (Iv::point(n as u64), Iv::new(0, 255), ty)
         }
@@ -1344,7 +1903,17 @@ fn flow_dims(flow: &FlowSpec, settings: &Settings) -> (Iv, Iv, Iv) {
 /// Public IPv4 space (everything but private and special blocks).
 fn public_space() -> Vec<Iv> {
     let mut v = vec![Iv::new(0, IPV4_MAX)];
-    for s in ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4"] {
+    for s in [
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    ] {
         let n: Ipv4Net = s.parse().expect("static CIDR");
         v = iv_subtract(&v, &[net_iv(n)]);
     }

@@ -43,8 +43,14 @@ enum TargetKey {
     Eni(String),
     MountTarget(String),
     /// A virtual peer with the source's own label (app-to-app).
-    Peer { subnet: String, groups: Vec<String> },
-    Service { service: String, region: String },
+    Peer {
+        subnet: String,
+        groups: Vec<String>,
+    },
+    Service {
+        service: String,
+        region: String,
+    },
 }
 
 /// One question, label aside.

@@ -11,8 +11,8 @@ pub mod space;
 
 use std::net::Ipv4Addr;
 
-pub use dns::{endpoint_service_name, is_full_access_policy, public_name};
 pub use cache::Cache;
+pub use dns::{endpoint_service_name, is_full_access_policy, public_name};
 pub use memo::Evaluator;
 pub use result::{Blocker, Direction, Hop, PathResult, Verdict};
 

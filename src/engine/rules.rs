@@ -71,7 +71,12 @@ fn product(pp: (Iv, Iv, Iv), peer_dim: usize, addrs: &[Iv]) -> Space {
 }
 
 /// The addresses a security-group rule's peers stand for.
-pub fn sg_rule_peers(topo: &Topology, atoms: &Atoms, rule: &SgRule, owner: Option<&str>) -> AddrMatch {
+pub fn sg_rule_peers(
+    topo: &Topology,
+    atoms: &Atoms,
+    rule: &SgRule,
+    owner: Option<&str>,
+) -> AddrMatch {
     let mut m = AddrMatch::default();
     for n in &rule.ipv4 {
         m.extend(atoms.cover_cidr(*n));
@@ -92,7 +97,9 @@ pub fn sg_rule_peers(topo: &Topology, atoms: &Atoms, rule: &SgRule, owner: Optio
             .collect();
         v.extend(atoms.members_of_group(&g.group_id));
         let foreign = g.vpc_peering_connection_id.is_some()
-            || topo.security_group(&g.group_id).is_none() && g.user_id.is_some() && owner.is_some_and(|o| Some(o) != g.user_id.as_deref());
+            || topo.security_group(&g.group_id).is_none()
+                && g.user_id.is_some()
+                && owner.is_some_and(|o| Some(o) != g.user_id.as_deref());
         if foreign {
             let mut u = AddrMatch::unknown();
             u.sure = merge_intervals(v);
@@ -130,7 +137,13 @@ pub fn prefix_list_addrs(topo: &Topology, atoms: &Atoms, id: &str) -> AddrMatch 
 
 /// One security-group rule as packets (egress matches the destination,
 /// ingress the source).
-pub fn sg_rule_admits(topo: &Topology, atoms: &Atoms, rule: &SgRule, egress: bool, owner: Option<&str>) -> Admits {
+pub fn sg_rule_admits(
+    topo: &Topology,
+    atoms: &Atoms,
+    rule: &SgRule,
+    egress: bool,
+    owner: Option<&str>,
+) -> Admits {
     let pp = proto_ports(rule.protocol, rule.from_port, rule.to_port);
     let peers = sg_rule_peers(topo, atoms, rule, owner);
     let dim = if egress { DST } else { SRC };
@@ -189,7 +202,9 @@ pub fn describe_sg_rule(rule: &SgRule, egress: bool) -> String {
 /// The NACL entries of one direction in evaluation order, as indexes into
 /// `acl.entries`.
 fn entries(acl: &NetworkAcl, egress: bool) -> Vec<usize> {
-    let mut v: Vec<usize> = (0..acl.entries.len()).filter(|&i| acl.entries[i].egress == egress).collect();
+    let mut v: Vec<usize> = (0..acl.entries.len())
+        .filter(|&i| acl.entries[i].egress == egress)
+        .collect();
     v.sort_by_key(|&i| acl.entries[i].rule_number);
     v
 }
@@ -246,7 +261,10 @@ pub fn nacl_rules(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> NaclRules {
             break;
         }
     }
-    NaclRules { entries, admits: out }
+    NaclRules {
+        entries,
+        admits: out,
+    }
 }
 
 /// A NACL direction as packets: first match wins, `*` denies.
@@ -256,12 +274,21 @@ pub fn nacl_admits(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> Admits {
 
 /// The NACL entries that decide some of `packets`, in order, as text
 /// ("rule 100 allow tcp 443 0.0.0.0/0"), and whether a deny decided any.
-pub fn nacl_witness(atoms: &Atoms, acl: &NetworkAcl, egress: bool, packets: &Space) -> (Vec<String>, Vec<String>) {
+pub fn nacl_witness(
+    atoms: &Atoms,
+    acl: &NetworkAcl,
+    egress: bool,
+    packets: &Space,
+) -> (Vec<String>, Vec<String>) {
     nacl_witness_of(acl, &nacl_rules(atoms, acl, egress), packets)
 }
 
 /// [`nacl_witness`] from the direction's precomputed entries.
-pub fn nacl_witness_of(acl: &NetworkAcl, rules: &NaclRules, packets: &Space) -> (Vec<String>, Vec<String>) {
+pub fn nacl_witness_of(
+    acl: &NetworkAcl,
+    rules: &NaclRules,
+    packets: &Space,
+) -> (Vec<String>, Vec<String>) {
     let mut rem = packets.clone();
     let (mut allows, mut denies) = (Vec::new(), Vec::new());
     for (i, a) in &rules.entries {
@@ -325,7 +352,14 @@ mod tests {
     use super::*;
     use crate::snapshot::{PortRange, Snapshot};
 
-    fn entry(n: u32, egress: bool, proto: Protocol, action: RuleAction, cidr: &str, ports: Option<(u16, u16)>) -> NaclEntry {
+    fn entry(
+        n: u32,
+        egress: bool,
+        proto: Protocol,
+        action: RuleAction,
+        cidr: &str,
+        ports: Option<(u16, u16)>,
+    ) -> NaclEntry {
         NaclEntry {
             rule_number: n,
             egress,
@@ -354,16 +388,43 @@ mod tests {
             is_default: false,
             subnet_ids: vec![],
             entries: vec![
-                entry(200, true, Protocol::All, RuleAction::Allow, "0.0.0.0/0", None),
-                entry(100, true, Protocol::TCP, RuleAction::Deny, "10.0.0.0/8", Some((443, 443))),
-                entry(32767, true, Protocol::All, RuleAction::Deny, "0.0.0.0/0", None),
+                entry(
+                    200,
+                    true,
+                    Protocol::All,
+                    RuleAction::Allow,
+                    "0.0.0.0/0",
+                    None,
+                ),
+                entry(
+                    100,
+                    true,
+                    Protocol::TCP,
+                    RuleAction::Deny,
+                    "10.0.0.0/8",
+                    Some((443, 443)),
+                ),
+                entry(
+                    32767,
+                    true,
+                    Protocol::All,
+                    RuleAction::Deny,
+                    "0.0.0.0/0",
+                    None,
+                ),
             ],
             tags: Default::default(),
         };
         let atoms = Atoms::default();
         let a = nacl_admits(&atoms, &acl, true);
-        assert!(pkt("10.1.2.3", 443).intersect(&a.maybe).is_empty(), "denied by rule 100");
-        assert!(pkt("10.1.2.3", 80).is_subset_of(&a.sure), "allowed by rule 200");
+        assert!(
+            pkt("10.1.2.3", 443).intersect(&a.maybe).is_empty(),
+            "denied by rule 100"
+        );
+        assert!(
+            pkt("10.1.2.3", 80).is_subset_of(&a.sure),
+            "allowed by rule 200"
+        );
         assert!(pkt("8.8.8.8", 443).is_subset_of(&a.sure));
         // Ingress has no entries: everything denied.
         assert!(nacl_admits(&atoms, &acl, false).maybe.is_empty());

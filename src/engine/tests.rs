@@ -77,7 +77,11 @@ fn eval_on(snap: Value, src: Source, dst: Target, proto: Protocol, port: u16) ->
         &topo,
         &src,
         &dst,
-        &FlowSpec { protocol: proto, dst_ports: PortRange::single(port), src_ports: None },
+        &FlowSpec {
+            protocol: proto,
+            dst_ports: PortRange::single(port),
+            src_ports: None,
+        },
         &Settings::default(),
     )
 }
@@ -95,21 +99,39 @@ fn https(snap: Value, dst: Target) -> PathResult {
 }
 
 fn codes(r: &PathResult) -> Vec<(String, String)> {
-    r.blocked_at.iter().map(|b| (b.resource.clone(), b.code.clone())).collect()
+    r.blocked_at
+        .iter()
+        .map(|b| (b.resource.clone(), b.code.clone()))
+        .collect()
 }
 
 #[test]
 fn sg_group_reference_admits_members() {
     let r = https(base(), Target::Ip(ip("10.0.2.20")));
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
-    assert!(r.path.iter().any(|h| h.rule.contains("sg-srv ingress rule 1: tcp 443 from sg-app")), "{:?}", r.path);
+    assert!(
+        r.path.iter().any(|h| h
+            .rule
+            .contains("sg-srv ingress rule 1: tcp 443 from sg-app")),
+        "{:?}",
+        r.path
+    );
 }
 
 #[test]
 fn sg_ingress_blocks_other_ports() {
-    let r = eval_on(base(), app(), Target::Ip(ip("10.0.2.20")), Protocol::TCP, 22);
+    let r = eval_on(
+        base(),
+        app(),
+        Target::Ip(ip("10.0.2.20")),
+        Protocol::TCP,
+        22,
+    );
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert_eq!(codes(&r), vec![("sg-srv".to_string(), "ENI_SG_RULES_MISMATCH".to_string())]);
+    assert_eq!(
+        codes(&r),
+        vec![("sg-srv".to_string(), "ENI_SG_RULES_MISMATCH".to_string())]
+    );
 }
 
 #[test]
@@ -118,7 +140,11 @@ fn sg_egress_without_rules_is_sg_has_no_rules() {
     s["network_interfaces"][0]["security_group_ids"] = json!(["sg-closed"]);
     let r = https(s, Target::Ip(ip("10.0.2.20")));
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert!(codes(&r).contains(&("sg-closed".into(), "SG_HAS_NO_RULES".into())), "{:?}", codes(&r));
+    assert!(
+        codes(&r).contains(&("sg-closed".into(), "SG_HAS_NO_RULES".into())),
+        "{:?}",
+        codes(&r)
+    );
 }
 
 #[test]
@@ -144,8 +170,15 @@ fn nacl_return_traffic_to_ephemeral_ports_is_checked() {
     let r = https(s, Target::Ip(ip("10.0.2.20")));
     assert_eq!(r.verdict, Verdict::Partial, "{r:?}");
     let b = &r.blocked_at[0];
-    assert_eq!((b.resource.as_str(), b.direction, b.code.as_str()), ("acl-a", Direction::Return, "SUBNET_ACL_RESTRICTION"));
-    assert!(r.reachable_part.as_deref().unwrap().contains("32768-61000"), "{:?}", r.reachable_part);
+    assert_eq!(
+        (b.resource.as_str(), b.direction, b.code.as_str()),
+        ("acl-a", Direction::Return, "SUBNET_ACL_RESTRICTION")
+    );
+    assert!(
+        r.reachable_part.as_deref().unwrap().contains("32768-61000"),
+        "{:?}",
+        r.reachable_part
+    );
     assert!(!r.return_path.is_empty());
 }
 
@@ -160,7 +193,15 @@ fn nacls_do_not_apply_within_a_subnet() {
     // ...but they do between subnets, in both directions.
     let r = https(s, Target::Ip(ip("10.0.2.30")));
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert!(codes(&r).iter().filter(|(_, c)| c == "SUBNET_ACL_RESTRICTION").count() >= 2, "{:?}", codes(&r));
+    assert!(
+        codes(&r)
+            .iter()
+            .filter(|(_, c)| c == "SUBNET_ACL_RESTRICTION")
+            .count()
+            >= 2,
+        "{:?}",
+        codes(&r)
+    );
 }
 
 #[test]
@@ -173,14 +214,21 @@ fn nacl_deny_before_allow_wins() {
     ]}]);
     let r = https(s, Target::Ip(ip("10.0.2.20")));
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert!(r.path.iter().any(|h| h.rule.contains("rule 50 deny")), "{:?}", r.path);
+    assert!(
+        r.path.iter().any(|h| h.rule.contains("rule 50 deny")),
+        "{:?}",
+        r.path
+    );
 }
 
 #[test]
 fn main_route_table_is_the_fallback_and_no_route_blocks() {
     let r = https(base(), Target::Ip(ip("8.8.8.8")));
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert_eq!(codes(&r), vec![("rtb-main".into(), "NO_ROUTE_TO_DESTINATION".into())]);
+    assert_eq!(
+        codes(&r),
+        vec![("rtb-main".into(), "NO_ROUTE_TO_DESTINATION".into())]
+    );
 }
 
 #[test]
@@ -194,7 +242,10 @@ fn longest_prefix_wins_and_blackholes_drop() {
     s["network_interfaces"][0]["private_ips"][0]["public_ip"] = json!("3.3.3.3");
     let r = https(s.clone(), Target::Ip(ip("8.8.8.8")));
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert_eq!(codes(&r), vec![("rtb-main".into(), "BAD_STATE_ROUTE".into())]);
+    assert_eq!(
+        codes(&r),
+        vec![("rtb-main".into(), "BAD_STATE_ROUTE".into())]
+    );
     let r = https(s, Target::Ip(ip("8.8.4.4")));
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
 }
@@ -202,10 +253,19 @@ fn longest_prefix_wins_and_blackholes_drop() {
 #[test]
 fn internet_gateway_needs_a_public_address() {
     let mut s = base();
-    s["route_tables"][0]["routes"] = json!([route("10.0.0.0/16", "local", ""), route("0.0.0.0/0", "internet-gateway", "igw-1")]);
+    s["route_tables"][0]["routes"] = json!([
+        route("10.0.0.0/16", "local", ""),
+        route("0.0.0.0/0", "internet-gateway", "igw-1")
+    ]);
     let r = https(s.clone(), Target::Ip(ip("8.8.8.8")));
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert_eq!(codes(&r), vec![("igw-1".into(), "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS".into())]);
+    assert_eq!(
+        codes(&r),
+        vec![(
+            "igw-1".into(),
+            "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS".into()
+        )]
+    );
     // An Elastic IP association makes it work.
     s["addresses"] = json!([{"public_ip": "3.3.3.3", "private_ip": "10.0.1.10", "network_interface_id": "eni-app"}]);
     let r = https(s, Target::Ip(ip("8.8.8.8")));
@@ -214,7 +274,10 @@ fn internet_gateway_needs_a_public_address() {
 
 fn with_nat(state: &str, nat_subnet_routes_igw: bool) -> Value {
     let mut s = base();
-    s["route_tables"][0]["routes"] = json!([route("10.0.0.0/16", "local", ""), route("0.0.0.0/0", "nat-gateway", "nat-1")]);
+    s["route_tables"][0]["routes"] = json!([
+        route("10.0.0.0/16", "local", ""),
+        route("0.0.0.0/0", "nat-gateway", "nat-1")
+    ]);
     if !nat_subnet_routes_igw {
         s["route_tables"][1]["routes"] = json!([route("10.0.0.0/16", "local", "")]);
     }
@@ -227,7 +290,10 @@ fn with_nat(state: &str, nat_subnet_routes_igw: bool) -> Value {
 fn nat_gateway_path_reaches_the_internet() {
     let r = https(with_nat("available", true), Target::Ip(ip("8.8.8.8")));
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
-    assert!(r.path.iter().any(|h| h.resource == "nat-1" && h.decision == "translate"));
+    assert!(r
+        .path
+        .iter()
+        .any(|h| h.resource == "nat-1" && h.decision == "translate"));
     assert!(r.path.iter().any(|h| h.resource == "igw-1"));
 }
 
@@ -238,7 +304,11 @@ fn nat_gateway_must_be_available_and_route_to_an_igw() {
     assert!(codes(&r).contains(&("nat-1".into(), "BAD_STATE".into())));
     let r = https(with_nat("available", false), Target::Ip(ip("8.8.8.8")));
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert!(codes(&r).contains(&("rtb-pub".into(), "NO_ROUTE_TO_DESTINATION".into())), "{:?}", codes(&r));
+    assert!(
+        codes(&r).contains(&("rtb-pub".into(), "NO_ROUTE_TO_DESTINATION".into())),
+        "{:?}",
+        codes(&r)
+    );
 }
 
 #[test]
@@ -255,12 +325,21 @@ fn nat_subnet_nacl_return_on_nat_ports_is_checked() {
     // Replies reach the NAT on any of its ports 1024-65535: only some are open.
     let r = https(s, Target::Ip(ip("8.8.8.8")));
     assert_ne!(r.verdict, Verdict::Reachable, "{r:?}");
-    assert!(r.blocked_at.iter().any(|b| b.resource == "acl-pub" && b.direction == Direction::Return), "{:?}", r.blocked_at);
+    assert!(
+        r.blocked_at
+            .iter()
+            .any(|b| b.resource == "acl-pub" && b.direction == Direction::Return),
+        "{:?}",
+        r.blocked_at
+    );
 }
 
 #[test]
 fn interface_endpoint_private_dns_needs_both_vpc_attributes() {
-    let svc = Target::Service { service: "sts".into(), region: "eu-west-1".into() };
+    let svc = Target::Service {
+        service: "sts".into(),
+        region: "eu-west-1".into(),
+    };
     let r = eval_on(base(), app(), svc.clone(), Protocol::TCP, 443);
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
     assert!(r.path[0].rule.contains("10.0.2.30"), "{:?}", r.path[0]);
@@ -269,13 +348,21 @@ fn interface_endpoint_private_dns_needs_both_vpc_attributes() {
     s["vpcs"][0]["enable_dns_hostnames"] = json!(false);
     let r = eval_on(s, app(), svc.clone(), Protocol::TCP, 443);
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert!(codes(&r).contains(&("vpc-1".into(), "VPC_DNS_ATTRIBUTES_DISABLED".into())), "{:?}", codes(&r));
+    assert!(
+        codes(&r).contains(&("vpc-1".into(), "VPC_DNS_ATTRIBUTES_DISABLED".into())),
+        "{:?}",
+        codes(&r)
+    );
 
     let mut s = base();
     s["vpc_endpoints"][0]["private_dns_enabled"] = json!(false);
     let r = eval_on(s, app(), svc.clone(), Protocol::TCP, 443);
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert!(codes(&r).contains(&("vpce-sts".into(), "PRIVATE_DNS_DISABLED".into())), "{:?}", codes(&r));
+    assert!(
+        codes(&r).contains(&("vpce-sts".into(), "PRIVATE_DNS_DISABLED".into())),
+        "{:?}",
+        codes(&r)
+    );
 }
 
 #[test]
@@ -283,18 +370,49 @@ fn custom_dhcp_dns_makes_resolution_unknown() {
     let mut s = base();
     s["vpcs"][0]["dhcp_options_id"] = json!("dopt-1");
     s["dhcp_options"] = json!([{"id": "dopt-1", "domain_name_servers": ["10.0.0.53"]}]);
-    let r = eval_on(s, app(), Target::Service { service: "sts".into(), region: "eu-west-1".into() }, Protocol::TCP, 443);
+    let r = eval_on(
+        s,
+        app(),
+        Target::Service {
+            service: "sts".into(),
+            region: "eu-west-1".into(),
+        },
+        Protocol::TCP,
+        443,
+    );
     assert_eq!(r.verdict, Verdict::Unknown, "{r:?}");
     assert!(r.notes.iter().any(|n| n.contains("DHCP")));
 }
 
 #[test]
 fn missing_service_endpoint_without_nat_is_blocked() {
-    let r = eval_on(base(), app(), Target::Service { service: "logs".into(), region: "eu-west-1".into() }, Protocol::TCP, 443);
+    let r = eval_on(
+        base(),
+        app(),
+        Target::Service {
+            service: "logs".into(),
+            region: "eu-west-1".into(),
+        },
+        Protocol::TCP,
+        443,
+    );
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert!(codes(&r).contains(&("vpc-1".into(), "NO_VPC_ENDPOINT".into())), "{:?}", codes(&r));
+    assert!(
+        codes(&r).contains(&("vpc-1".into(), "NO_VPC_ENDPOINT".into())),
+        "{:?}",
+        codes(&r)
+    );
     // With a NAT gateway the public service is reachable.
-    let r = eval_on(with_nat("available", true), app(), Target::Service { service: "logs".into(), region: "eu-west-1".into() }, Protocol::TCP, 443);
+    let r = eval_on(
+        with_nat("available", true),
+        app(),
+        Target::Service {
+            service: "logs".into(),
+            region: "eu-west-1".into(),
+        },
+        Protocol::TCP,
+        443,
+    );
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
 }
 
@@ -302,14 +420,21 @@ fn missing_service_endpoint_without_nat_is_blocked() {
 fn s3_gateway_endpoint_by_prefix_list_route() {
     let mut s = base();
     s["prefix_lists"] = json!([{"id": "pl-s3", "name": "com.amazonaws.eu-west-1.s3", "cidrs": ["52.218.0.0/17", "3.5.64.0/21"], "entries_known": true}]);
-    s["route_tables"][0]["routes"] = json!([route("10.0.0.0/16", "local", ""), route("pl-s3", "vpc-endpoint", "vpce-s3")]);
+    s["route_tables"][0]["routes"] = json!([
+        route("10.0.0.0/16", "local", ""),
+        route("pl-s3", "vpc-endpoint", "vpce-s3")
+    ]);
     s["vpc_endpoints"] = json!([{"id": "vpce-s3", "vpc_id": "vpc-1", "service_name": "com.amazonaws.eu-west-1.s3", "endpoint_type": "gateway", "state": "available", "route_table_ids": ["rtb-main"]}]);
-    let s3 = Target::Service { service: "s3".into(), region: "eu-west-1".into() };
+    let s3 = Target::Service {
+        service: "s3".into(),
+        region: "eu-west-1".into(),
+    };
     let r = eval_on(s.clone(), app(), s3.clone(), Protocol::TCP, 443);
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
     assert!(r.path.iter().any(|h| h.rule == "pl-s3 -> vpce-s3"));
     // An egress rule naming only one S3 CIDR lets part of S3 through.
-    s["security_groups"][0]["egress"] = json!([{"protocol": 6, "from_port": 443, "to_port": 443, "ipv4": ["52.218.0.0/17"]}]);
+    s["security_groups"][0]["egress"] =
+        json!([{"protocol": 6, "from_port": 443, "to_port": 443, "ipv4": ["52.218.0.0/17"]}]);
     let r = eval_on(s.clone(), app(), s3.clone(), Protocol::TCP, 443);
     assert_eq!(r.verdict, Verdict::Partial, "{r:?}");
     assert!(r.reachable_part.unwrap().contains("52.218.0.0/17"));
@@ -323,14 +448,23 @@ fn symbolic_service_addresses_are_proven_by_prefix_list_rules() {
     // Without entries or ip-ranges, S3 is symbolic: an egress rule naming
     // the S3 list admits it for sure; one naming some public CIDR cannot.
     let mut s = base();
-    s["prefix_lists"] = json!([{"id": "pl-s3", "name": "com.amazonaws.eu-west-1.s3", "entries_known": false}]);
-    s["route_tables"][0]["routes"] = json!([route("10.0.0.0/16", "local", ""), route("pl-s3", "vpc-endpoint", "vpce-s3")]);
+    s["prefix_lists"] =
+        json!([{"id": "pl-s3", "name": "com.amazonaws.eu-west-1.s3", "entries_known": false}]);
+    s["route_tables"][0]["routes"] = json!([
+        route("10.0.0.0/16", "local", ""),
+        route("pl-s3", "vpc-endpoint", "vpce-s3")
+    ]);
     s["vpc_endpoints"] = json!([{"id": "vpce-s3", "vpc_id": "vpc-1", "service_name": "com.amazonaws.eu-west-1.s3", "endpoint_type": "gateway", "state": "available"}]);
-    s["security_groups"][0]["egress"] = json!([{"protocol": 6, "from_port": 443, "to_port": 443, "prefix_lists": ["pl-s3"]}]);
-    let s3 = Target::Service { service: "s3".into(), region: "eu-west-1".into() };
+    s["security_groups"][0]["egress"] =
+        json!([{"protocol": 6, "from_port": 443, "to_port": 443, "prefix_lists": ["pl-s3"]}]);
+    let s3 = Target::Service {
+        service: "s3".into(),
+        region: "eu-west-1".into(),
+    };
     let r = eval_on(s.clone(), app(), s3.clone(), Protocol::TCP, 443);
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
-    s["security_groups"][0]["egress"] = json!([{"protocol": 6, "from_port": 443, "to_port": 443, "ipv4": ["52.0.0.0/8"]}]);
+    s["security_groups"][0]["egress"] =
+        json!([{"protocol": 6, "from_port": 443, "to_port": 443, "ipv4": ["52.0.0.0/8"]}]);
     let r = eval_on(s, app(), s3, Protocol::TCP, 443);
     assert_eq!(r.verdict, Verdict::Unknown, "{r:?}");
 }
@@ -340,7 +474,8 @@ fn dangling_references_are_unknown_never_reachable() {
     // A rule naming a group of another account: its members are unknown.
     let mut s = base();
     s["security_groups"][1]["owner_id"] = json!("111111111111");
-    s["security_groups"][1]["ingress"][0]["groups"] = json!([{"group_id": "sg-gone", "user_id": "222222222222"}]);
+    s["security_groups"][1]["ingress"][0]["groups"] =
+        json!([{"group_id": "sg-gone", "user_id": "222222222222"}]);
     let r = https(s, Target::Ip(ip("10.0.2.20")));
     assert_eq!(r.verdict, Verdict::Unknown, "{r:?}");
     // A rule naming a local group missing from the snapshot matches exactly
@@ -351,7 +486,10 @@ fn dangling_references_are_unknown_never_reachable() {
     assert_eq!(r.verdict, Verdict::Blocked, "{r:?}");
     // A route to a missing NAT gateway.
     let mut s = base();
-    s["route_tables"][0]["routes"] = json!([route("10.0.0.0/16", "local", ""), route("0.0.0.0/0", "nat-gateway", "nat-gone")]);
+    s["route_tables"][0]["routes"] = json!([
+        route("10.0.0.0/16", "local", ""),
+        route("0.0.0.0/0", "nat-gateway", "nat-gone")
+    ]);
     let r = https(s, Target::Ip(ip("8.8.8.8")));
     assert_eq!(r.verdict, Verdict::Unknown, "{r:?}");
     assert!(codes(&r).contains(&("nat-gone".into(), "UNKNOWN_RESOURCE".into())));
@@ -365,7 +503,10 @@ fn dangling_references_are_unknown_never_reachable() {
 #[test]
 fn far_side_outside_the_snapshot_is_unknown() {
     let mut s = base();
-    s["route_tables"][0]["routes"] = json!([route("10.0.0.0/16", "local", ""), route("0.0.0.0/0", "transit-gateway", "tgw-1")]);
+    s["route_tables"][0]["routes"] = json!([
+        route("10.0.0.0/16", "local", ""),
+        route("0.0.0.0/0", "transit-gateway", "tgw-1")
+    ]);
     let r = https(s, Target::Ip(ip("172.31.0.5")));
     assert_eq!(r.verdict, Verdict::Unknown);
     assert!(codes(&r).contains(&("tgw-1".into(), "LEAVES_SNAPSHOT".into())));
@@ -375,14 +516,37 @@ fn far_side_outside_the_snapshot_is_unknown() {
 fn virtual_app_enis_reach_each_other_through_a_self_referencing_group() {
     let mut s = base();
     s["security_groups"][0]["ingress"] = json!([{"protocol": 6, "from_port": 8192, "to_port": 65535, "groups": [{"group_id": "sg-app"}]}]);
-    let v = |subnet: &str| VirtualEni { label: "user-profile alice".into(), subnet_id: subnet.into(), security_group_ids: vec!["sg-app".into()] };
+    let v = |subnet: &str| VirtualEni {
+        label: "user-profile alice".into(),
+        subnet_id: subnet.into(),
+        security_group_ids: vec!["sg-app".into()],
+    };
     let snap: Snapshot = serde_json::from_value(s).unwrap();
     let (topo, _) = Topology::build(&snap);
-    let flow = FlowSpec { protocol: Protocol::TCP, dst_ports: PortRange { from: 8192, to: 65535 }, src_ports: None };
-    let r = evaluate(&topo, &Source::Virtual(v("subnet-a")), &Target::Virtual(v("subnet-b")), &flow, &Settings::default());
+    let flow = FlowSpec {
+        protocol: Protocol::TCP,
+        dst_ports: PortRange {
+            from: 8192,
+            to: 65535,
+        },
+        src_ports: None,
+    };
+    let r = evaluate(
+        &topo,
+        &Source::Virtual(v("subnet-a")),
+        &Target::Virtual(v("subnet-b")),
+        &flow,
+        &Settings::default(),
+    );
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
     // A real ENI without the group in the same subnet is not a member.
-    let r = evaluate(&topo, &Source::Eni("eni-srv".into()), &Target::Virtual(v("subnet-a")), &flow, &Settings::default());
+    let r = evaluate(
+        &topo,
+        &Source::Eni("eni-srv".into()),
+        &Target::Virtual(v("subnet-a")),
+        &flow,
+        &Settings::default(),
+    );
     assert_eq!(r.verdict, Verdict::Blocked, "{r:?}");
 }
 
@@ -391,7 +555,8 @@ fn blocked_at_lists_every_component_not_just_the_first() {
     // Both the source's egress and the destination's ingress block 22,
     // and the NACL too: all three are reported.
     let mut s = base();
-    s["security_groups"][0]["egress"] = json!([{"protocol": 6, "from_port": 443, "to_port": 443, "ipv4": ["0.0.0.0/0"]}]);
+    s["security_groups"][0]["egress"] =
+        json!([{"protocol": 6, "from_port": 443, "to_port": 443, "ipv4": ["0.0.0.0/0"]}]);
     s["network_acls"] = json!([{"id": "acl-443", "vpc_id": "vpc-1", "subnet_ids": ["subnet-a", "subnet-b"], "entries": [
         {"rule_number": 100, "egress": true, "protocol": "6", "action": "allow", "cidr": "0.0.0.0/0", "port_range": {"from": 443, "to": 443}},
         {"rule_number": 100, "egress": false, "protocol": "all", "action": "allow", "cidr": "0.0.0.0/0"}
@@ -399,24 +564,47 @@ fn blocked_at_lists_every_component_not_just_the_first() {
     let r = eval_on(s, app(), Target::Ip(ip("10.0.2.20")), Protocol::TCP, 22);
     assert_eq!(r.verdict, Verdict::Blocked);
     let c = codes(&r);
-    assert!(c.contains(&("sg-app".into(), "ENI_SG_RULES_MISMATCH".into())), "{c:?}");
-    assert!(c.contains(&("acl-443".into(), "SUBNET_ACL_RESTRICTION".into())), "{c:?}");
-    assert!(c.contains(&("sg-srv".into(), "ENI_SG_RULES_MISMATCH".into())), "{c:?}");
+    assert!(
+        c.contains(&("sg-app".into(), "ENI_SG_RULES_MISMATCH".into())),
+        "{c:?}"
+    );
+    assert!(
+        c.contains(&("acl-443".into(), "SUBNET_ACL_RESTRICTION".into())),
+        "{c:?}"
+    );
+    assert!(
+        c.contains(&("sg-srv".into(), "ENI_SG_RULES_MISMATCH".into())),
+        "{c:?}"
+    );
 }
 
 #[test]
 fn protocol_numbers_and_all() {
     let mut s = base();
-    s["security_groups"][1]["ingress"] = json!([{"protocol": 50, "groups": [{"group_id": "sg-app"}]}]);
-    let r = eval_on(s.clone(), app(), Target::Ip(ip("10.0.2.20")), Protocol::Number(50), 0);
+    s["security_groups"][1]["ingress"] =
+        json!([{"protocol": 50, "groups": [{"group_id": "sg-app"}]}]);
+    let r = eval_on(
+        s.clone(),
+        app(),
+        Target::Ip(ip("10.0.2.20")),
+        Protocol::Number(50),
+        0,
+    );
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
     let r = eval_on(s, app(), Target::Ip(ip("10.0.2.20")), Protocol::All, 0);
-    assert_eq!(r.verdict, Verdict::Partial, "only ESP of all protocols: {r:?}");
+    assert_eq!(
+        r.verdict,
+        Verdict::Partial,
+        "only ESP of all protocols: {r:?}"
+    );
 }
 
 #[test]
 fn unowned_address_in_vpc_is_blocked_at_the_vpc() {
     let r = https(base(), Target::Ip(ip("10.0.200.1")));
     assert_eq!(r.verdict, Verdict::Blocked);
-    assert_eq!(codes(&r), vec![("vpc-1".into(), "UNKNOWN_DESTINATION".into())]);
+    assert_eq!(
+        codes(&r),
+        vec![("vpc-1".into(), "UNKNOWN_DESTINATION".into())]
+    );
 }

@@ -309,10 +309,7 @@ impl Topology {
             if !self.subnet_nacl.contains_key(&sub.id) {
                 w.warn(
                     "no-network-acl",
-                    format!(
-                        "subnet {} has no network ACL in the snapshot",
-                        sub.id
-                    ),
+                    format!("subnet {} has no network ACL in the snapshot", sub.id),
                     [sub.id.as_str()],
                 );
             }
@@ -470,11 +467,11 @@ impl Topology {
                     w.dangling(&d.id, fs, "its home EFS file system");
                 }
             }
-            let groups = d
-                .default_user_settings
-                .security_groups
-                .iter()
-                .chain(d.default_space_settings.iter().flat_map(|x| &x.security_groups));
+            let groups = d.default_user_settings.security_groups.iter().chain(
+                d.default_space_settings
+                    .iter()
+                    .flat_map(|x| &x.security_groups),
+            );
             for g in groups {
                 if !self.sgs.contains_key(g) {
                     w.dangling(&d.id, g, "a security group of its default settings");
@@ -485,7 +482,11 @@ impl Topology {
             if let Some(us) = &p.user_settings {
                 for g in &us.security_groups {
                     if !self.sgs.contains_key(g) {
-                        w.dangling(&format!("{}/{}", p.domain_id, p.name), g, "a security group of its user settings");
+                        w.dangling(
+                            &format!("{}/{}", p.domain_id, p.name),
+                            g,
+                            "a security group of its user settings",
+                        );
                     }
                 }
             }
@@ -686,9 +687,7 @@ impl Topology {
             .map(|&i| &self.snapshot.network_interfaces[i])
     }
     pub fn instance(&self, id: &str) -> Option<&Instance> {
-        self.instances
-            .get(id)
-            .map(|&i| &self.snapshot.instances[i])
+        self.instances.get(id).map(|&i| &self.snapshot.instances[i])
     }
     pub fn mount_target(&self, id: &str) -> Option<&EfsMountTarget> {
         self.mount_targets
@@ -814,8 +813,14 @@ mod tests {
     #[test]
     fn dangling_references_name_both_ids() {
         let (_, w) = Topology::build(&snap());
-        let d: Vec<_> = w.iter().filter(|d| d.code == "dangling-reference").collect();
-        assert!(d.iter().any(|d| d.ids == ["rtb-main", "nat-missing"]), "{d:?}");
+        let d: Vec<_> = w
+            .iter()
+            .filter(|d| d.code == "dangling-reference")
+            .collect();
+        assert!(
+            d.iter().any(|d| d.ids == ["rtb-main", "nat-missing"]),
+            "{d:?}"
+        );
         assert!(d.iter().any(|d| d.ids == ["sg-1", "sg-gone"]), "{d:?}");
     }
 

@@ -71,7 +71,17 @@ fn verdict_color(v: Verdict) -> Color {
 }
 
 fn table(results: &[&QueryResult], opts: &RenderOptions) -> Table {
-    let mut t = new_table(opts, &["query", "source", "destination", "verdict", "where blocked", "why"]);
+    let mut t = new_table(
+        opts,
+        &[
+            "query",
+            "source",
+            "destination",
+            "verdict",
+            "where blocked",
+            "why",
+        ],
+    );
     for r in results {
         let verdict = verdict_cell(r.verdict, opts);
         let where_blocked: Vec<String> = r
@@ -115,8 +125,15 @@ type Group<'a> = (Verdict, Vec<(String, String)>, Vec<&'a QueryResult>);
 /// One row per (query, verdict, blockers): the sources that share an
 /// answer are listed together, failures first, queries by severity. A
 /// domain with 4 profiles in 3 subnets gives a screenful, not 150 rows.
-fn grouped_table(results: &[&QueryResult], queries: &[super::QueryInfo], opts: &RenderOptions) -> Table {
-    let mut t = new_table(opts, &["query", "sources", "verdict", "where blocked", "why"]);
+fn grouped_table(
+    results: &[&QueryResult],
+    queries: &[super::QueryInfo],
+    opts: &RenderOptions,
+) -> Table {
+    let mut t = new_table(
+        opts,
+        &["query", "sources", "verdict", "where blocked", "why"],
+    );
     let rank = |id: &str| {
         queries
             .iter()
@@ -128,11 +145,16 @@ fn grouped_table(results: &[&QueryResult], queries: &[super::QueryInfo], opts: &
     ids.sort_by_key(|id| (rank(id), *id));
     ids.dedup();
     for id in ids {
-        let of_query: Vec<&QueryResult> = results.iter().copied().filter(|r| r.query == id).collect();
+        let of_query: Vec<&QueryResult> =
+            results.iter().copied().filter(|r| r.query == id).collect();
         // Group by verdict and the set of blockers.
         let mut groups: Vec<Group> = Vec::new();
         for r in &of_query {
-            let key: Vec<(String, String)> = r.blocked_at.iter().map(|b| (b.resource.clone(), b.code.clone())).collect();
+            let key: Vec<(String, String)> = r
+                .blocked_at
+                .iter()
+                .map(|b| (b.resource.clone(), b.code.clone()))
+                .collect();
             match groups.iter_mut().find(|g| g.0 == r.verdict && g.1 == key) {
                 Some(g) => g.2.push(r),
                 None => groups.push((r.verdict, key, vec![r])),
@@ -154,7 +176,11 @@ fn grouped_table(results: &[&QueryResult], queries: &[super::QueryInfo], opts: &
             if why.is_empty() && verdict != Verdict::Reachable {
                 why.extend(first.notes.first().cloned());
             }
-            let where_blocked: Vec<String> = first.blocked_at.iter().map(|b| format!("{} {}", b.resource, b.code)).collect();
+            let where_blocked: Vec<String> = first
+                .blocked_at
+                .iter()
+                .map(|b| format!("{} {}", b.resource, b.code))
+                .collect();
             t.add_row(vec![
                 Cell::new(id),
                 Cell::new(sources),
@@ -180,7 +206,10 @@ fn sources_cell(members: &[&QueryResult]) -> String {
             "default-space-settings" => "(default space settings)".to_string(),
             other => format!("{other} {}", s.name),
         };
-        let key = (s.subnet_id.clone(), s.availability_zone.clone().unwrap_or_default());
+        let key = (
+            s.subnet_id.clone(),
+            s.availability_zone.clone().unwrap_or_default(),
+        );
         let names = by_subnet.entry(key).or_default();
         if !names.contains(&name) {
             names.push(name);
@@ -189,7 +218,11 @@ fn sources_cell(members: &[&QueryResult]) -> String {
     by_subnet
         .into_iter()
         .map(|((subnet, az), names)| {
-            let at = if az.is_empty() { subnet } else { format!("{subnet} ({az})") };
+            let at = if az.is_empty() {
+                subnet
+            } else {
+                format!("{subnet} ({az})")
+            };
             format!("{at}: {}", names.join(", "))
         })
         .collect::<Vec<_>>()
@@ -312,7 +345,10 @@ mod tests {
             expand: true,
             ..RenderOptions::default()
         });
-        assert!(t.contains("user-profile alice @ subnet-a/eu-west-1a"), "{t}");
+        assert!(
+            t.contains("user-profile alice @ subnet-a/eu-west-1a"),
+            "{t}"
+        );
         assert!(t.contains("destination"), "{t}");
     }
 

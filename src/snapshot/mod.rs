@@ -119,9 +119,8 @@ impl Snapshot {
         self.network_interfaces.sort_by(|a, b| a.id.cmp(&b.id));
         self.instances.sort_by(|a, b| a.id.cmp(&b.id));
         self.dhcp_options.sort_by(|a, b| a.id.cmp(&b.id));
-        self.addresses.sort_by(|a, b| {
-            (&a.allocation_id, a.public_ip).cmp(&(&b.allocation_id, b.public_ip))
-        });
+        self.addresses
+            .sort_by(|a, b| (&a.allocation_id, a.public_ip).cmp(&(&b.allocation_id, b.public_ip)));
         self.vpc_peering_connections.sort_by(|a, b| a.id.cmp(&b.id));
         self.transit_gateways.sort_by(|a, b| a.id.cmp(&b.id));
         self.transit_gateway_attachments
@@ -135,13 +134,20 @@ impl Snapshot {
         self.spaces
             .sort_by(|a, b| (&a.domain_id, &a.name).cmp(&(&b.domain_id, &b.name)));
         self.apps.sort_by(|a, b| {
-            (&a.domain_id, &a.user_profile_name, &a.space_name, &a.app_type, &a.app_name).cmp(&(
-                &b.domain_id,
-                &b.user_profile_name,
-                &b.space_name,
-                &b.app_type,
-                &b.app_name,
-            ))
+            (
+                &a.domain_id,
+                &a.user_profile_name,
+                &a.space_name,
+                &a.app_type,
+                &a.app_name,
+            )
+                .cmp(&(
+                    &b.domain_id,
+                    &b.user_profile_name,
+                    &b.space_name,
+                    &b.app_type,
+                    &b.app_name,
+                ))
         });
         self.gaps.sort();
         self.diagnostics.sort();
