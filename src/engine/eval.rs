@@ -885,7 +885,7 @@ impl<'a> Ctx<'a> {
         self.apply(
             b,
             t,
-            &adm,
+            adm,
             dir,
             &acl_id,
             "network-acl",
