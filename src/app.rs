@@ -4,7 +4,6 @@
 //! Errors are `anyhow` here and nowhere below; library errors already name
 //! their file, and each step adds what it was doing.
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
@@ -18,15 +17,63 @@ use crate::graph::Topology;
 use crate::import;
 use crate::query::{self, sources, Filters, Query, Severity};
 use crate::report::{
-    self, json, table, trace, write_diagnostic, DomainInfo, QueryInfo, RenderOptions, Report,
+    self, json, junit, markdown, sarif, table, trace, write_diagnostic, DomainInfo, QueryInfo,
+    RenderOptions, Report,
 };
 use crate::snapshot::{Diagnostic, Level, PortRange, Snapshot};
+
+mod checks_cmd;
+mod diagram_cmd;
+mod explain_cmd;
+pub use diagram_cmd::{render_with_dot, DiagramFormat, DiagramOptions, DOT_ENV};
+pub use explain_cmd::{ExplainFormat, ExplainOptions};
 
 /// Output format of `audit`, `trace` and `queries`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Json,
+    /// SARIF 2.1.0 (`audit`).
+    Sarif,
+    /// JUnit XML (`audit`).
+    Junit,
+    /// GitHub-flavoured Markdown (`audit`, `trace`).
+    Markdown,
+    /// Graphviz DOT of the architecture with the paths (`audit`).
+    Dot,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+            Format::Dot => "dot",
+        }
+    }
+}
+
+/// Render an audit report in any of its formats.
+fn render_report(
+    format: Format,
+    report: &Report,
+    w: &mut dyn Write,
+    opts: &RenderOptions,
+) -> io::Result<()> {
+    match format {
+        Format::Table => table::render(report, w, opts),
+        Format::Json => json::render(report, w, opts),
+        Format::Sarif => sarif::render(report, w, opts),
+        Format::Junit => junit::render(report, w, opts),
+        Format::Markdown => markdown::render(report, w, opts),
+        // Drawn from the snapshot too: `audit` hands it to diagram_cmd.
+        Format::Dot => Err(io::Error::other(
+            "internal error: DOT needs the topology (see app::diagram_cmd)",
+        )),
+    }
 }
 
 /// `--color`.
@@ -50,6 +97,9 @@ pub struct OutputOptions {
     pub verbose: bool,
     pub quiet: bool,
     pub expand: bool,
+    /// `--redact`: pseudonyms for account ids and IP addresses
+    /// ([`crate::redact`]).
+    pub redact: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +110,15 @@ pub struct AuditOptions {
     pub live: Option<crate::collect::LiveOptions>,
     pub queries_dir: Option<PathBuf>,
     pub filters: Filters,
-    pub fail_on: Severity,
+    /// `--fail-on`; `None` = the default thresholds of
+    /// [`crate::report::Report::has_findings`].
+    pub fail_on: Option<Severity>,
+    /// `--check`: run only these compliance checks (empty = all).
+    pub checks: Vec<String>,
+    /// `--suppressions`: else `.sagescope.toml` in the current directory.
+    pub suppressions: Option<PathBuf>,
+    /// `--fix`: list the remediations in the table.
+    pub fix: bool,
     pub engine: EngineOptions,
     pub output: OutputOptions,
 }
@@ -86,6 +144,8 @@ pub enum Invocation {
         path: PathBuf,
         /// `-` = stdout.
         output: PathBuf,
+        /// `--redact`: write pseudonyms for account ids and IP addresses.
+        redact: bool,
     },
     Queries {
         dir: Option<PathBuf>,
@@ -96,6 +156,24 @@ pub enum Invocation {
         dir: Option<PathBuf>,
         format: Format,
     },
+    /// `checks`: list the compliance checks.
+    Checks {
+        format: Format,
+    },
+    /// `checks show ID`.
+    ShowCheck {
+        id: String,
+        format: Format,
+    },
+    /// `generate`: a synthetic organisation in raw AWS API JSON.
+    Generate {
+        options: crate::generate::Options,
+        output: PathBuf,
+    },
+    /// `explain`: a domain's parameters, what they mean, what is missing.
+    Explain(ExplainOptions),
+    /// `diagram`: the architecture with the query paths (DOT, SVG, PNG).
+    Diagram(DiagramOptions),
     #[cfg(feature = "aws")]
     Collect(CollectOptions),
 }
@@ -145,8 +223,10 @@ pub fn run(invocation: &Invocation) -> ExitCode {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let stdout = io::stdout();
     let mut stdout = BufWriter::new(stdout.lock());
-    let stderr = io::stderr();
-    let mut stderr = stderr.lock();
+    // Not locked for the whole run: the collector's progress bar and `-v`
+    // log lines write to stderr from other threads (a held lock deadlocks
+    // them). Each write still locks stderr, so lines stay whole.
+    let mut stderr = io::stderr();
     let result = {
         let mut io = Streams {
             stdout: &mut stdout,
@@ -185,9 +265,18 @@ pub fn run_with(invocation: &Invocation, io: &mut Streams<'_>) -> Result<Outcome
     match invocation {
         Invocation::Audit(opts) => audit(opts, io),
         Invocation::Trace(opts) => trace(opts, io),
-        Invocation::Import { path, output } => import_to(path, output, io),
+        Invocation::Import {
+            path,
+            output,
+            redact,
+        } => import_to(path, output, *redact, io),
         Invocation::Queries { dir, format } => list_queries(dir.as_deref(), *format, io),
         Invocation::ShowQuery { id, dir, format } => show_query(id, dir.as_deref(), *format, io),
+        Invocation::Generate { options, output } => generate_to(options, output, io),
+        Invocation::Checks { format } => checks_cmd::list_checks(*format, io),
+        Invocation::ShowCheck { id, format } => checks_cmd::show_check(id, *format, io),
+        Invocation::Explain(opts) => explain_cmd::run(opts, io),
+        Invocation::Diagram(opts) => diagram_cmd::run(opts, io),
         #[cfg(feature = "aws")]
         Invocation::Collect(opts) => collect_to(opts, io),
     }
@@ -204,6 +293,7 @@ fn render_options(output: &OutputOptions, io: &Streams<'_>) -> RenderOptions {
         width: io.width,
         quiet: output.quiet,
         expand: output.expand,
+        fix: false,
     }
 }
 
@@ -308,6 +398,7 @@ fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
             bail!("--query {id}: no such query (known: {})", known.join(", "));
         }
     }
+    checks_cmd::validate_check_ids(&opts.checks)?;
     for id in &opts.filters.domain_ids {
         if !snapshot.domains.iter().any(|d| &d.id == id) {
             let known: Vec<&str> = snapshot.domains.iter().map(|d| d.id.as_str()).collect();
@@ -324,10 +415,19 @@ fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
     }
     let settings = engine_settings(&opts.engine)?;
     let (topo, topo_diags) = Topology::build(&snapshot);
-    let results = query::run_queries(&snapshot, &topo, &queries, &settings, &opts.filters);
+    // `--check` without `--query` runs only the named checks.
+    let run_queries = !checks_cmd::only_checks(opts);
+    let mut results = if run_queries {
+        query::run_queries(&snapshot, &topo, &queries, &settings, &opts.filters)
+    } else {
+        Vec::new()
+    };
+    crate::fix::apply(&topo, &queries, &settings, &mut results);
 
     let mut diags = input_diagnostics(&snapshot, topo_diags);
-    diags.extend(query::run::run_notes(&snapshot, &queries, &opts.filters));
+    if run_queries {
+        diags.extend(query::run::run_notes(&snapshot, &queries, &opts.filters));
+    }
     if snapshot.domains.is_empty() {
         diags.push(Diagnostic::warning(
             "no-domains",
@@ -342,16 +442,23 @@ fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
         .collect();
     let query_info = queries
         .iter()
-        .filter(|q| opts.filters.query(q))
-        .map(|q| QueryInfo {
-            id: q.id.clone(),
-            title: q.title.clone(),
-            severity: q.severity.to_string(),
-        })
+        .filter(|q| run_queries && opts.filters.query(q))
+        .map(QueryInfo::from_query)
         .collect();
-    let report = Report::new(domains, query_info, results, diags);
+    let mut report = Report::new(domains, query_info, results, diags);
+    checks_cmd::add_checks_and_suppressions(&mut report, &snapshot, &topo, &queries, opts)?;
+    // DOT is drawn from the snapshot as well as the report, so it is
+    // rendered before the report is redacted, then redacted as a whole.
+    if opts.output.format == Format::Dot {
+        return diagram_cmd::audit_dot(&snapshot, &topo, &report, &queries, opts, io);
+    }
+    // Before anything is rendered, so every format and stderr get it.
+    if opts.output.redact {
+        report = crate::redact::Redactor::with_random_key().redact(&report)?;
+    }
 
-    let render = render_options(&opts.output, io);
+    let mut render = render_options(&opts.output, io);
+    render.fix = opts.fix;
     match opts.output.format {
         Format::Table => {
             print_diagnostics(&report.warnings, false, io.stderr)?;
@@ -360,12 +467,14 @@ fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
             }
             table::render(&report, io.stdout, &render)?;
         }
-        Format::Json => {
+        // The other formats carry the warnings themselves; stderr repeats
+        // them only with -v.
+        Format::Json | Format::Sarif | Format::Junit | Format::Markdown | Format::Dot => {
             if opts.output.verbose {
                 print_diagnostics(&report.warnings, true, io.stderr)?;
                 print_diagnostics(&report.notes, true, io.stderr)?;
             }
-            json::render(&report, io.stdout, &render)?;
+            render_report(opts.output.format, &report, io.stdout, &render)?;
         }
     }
     // Data that could not be collected (gaps) is a finding too: the
@@ -448,6 +557,12 @@ fn trace(opts: &TraceOptions, io: &mut Streams<'_>) -> Result<Outcome> {
         result,
         warnings,
     );
+    let (t, notes) = if opts.output.redact {
+        let mut r = crate::redact::Redactor::with_random_key();
+        (r.redact(&t)?, r.redact(&notes)?)
+    } else {
+        (t, notes)
+    };
     let render = render_options(&opts.output, io);
     match opts.output.format {
         Format::Table => {
@@ -463,6 +578,19 @@ fn trace(opts: &TraceOptions, io: &mut Streams<'_>) -> Result<Outcome> {
             }
             trace::render_json(&t, io.stdout)?;
         }
+        Format::Markdown => {
+            if opts.output.verbose {
+                print_diagnostics(&notes, true, io.stderr)?;
+            }
+            markdown::render_trace(&t, io.stdout)?;
+        }
+        // The CLI does not offer them for one flow (no rules, no suites).
+        Format::Sarif | Format::Junit | Format::Dot => {
+            bail!(
+                "trace: --format {} is not supported (use table, json or markdown)",
+                opts.output.format.as_str()
+            )
+        }
     }
     Ok(if verdict == Verdict::Reachable {
         Outcome::Clean
@@ -471,8 +599,11 @@ fn trace(opts: &TraceOptions, io: &mut Streams<'_>) -> Result<Outcome> {
     })
 }
 
-fn import_to(path: &Path, output: &Path, io: &mut Streams<'_>) -> Result<Outcome> {
-    let snapshot = load_snapshot(path)?;
+fn import_to(path: &Path, output: &Path, redact: bool, io: &mut Streams<'_>) -> Result<Outcome> {
+    let mut snapshot = load_snapshot(path)?;
+    if redact {
+        snapshot = crate::redact::Redactor::with_random_key().redact(&snapshot)?;
+    }
     write_snapshot_to(&snapshot, output, io)?;
     // Say what was skipped, so an empty snapshot is not a silent surprise.
     let (warnings, _) = report::split_diagnostics(snapshot.diagnostics.clone());
@@ -541,7 +672,8 @@ fn write_snapshot_to(snapshot: &Snapshot, output: &Path, io: &mut Streams<'_>) -
         import::write_snapshot(snapshot, io.stdout)?;
     } else {
         let write = || -> io::Result<()> {
-            let mut w = BufWriter::new(File::create(output)?);
+            // Owner-only: a snapshot maps a whole network (issue 6).
+            let mut w = BufWriter::new(import::create_private(output)?);
             import::write_snapshot(snapshot, &mut w)?;
             w.flush()
         };
@@ -554,6 +686,12 @@ fn list_queries(dir: Option<&Path>, format: Format, io: &mut Streams<'_>) -> Res
     let queries = load_queries(dir)?;
     match format {
         Format::Json => json::write_pretty(&queries, io.stdout)?,
+        Format::Sarif | Format::Junit | Format::Markdown | Format::Dot => {
+            bail!(
+                "queries: --format {} is not supported (use table or json)",
+                format.as_str()
+            )
+        }
         Format::Table => {
             let mut t = comfy_table::Table::new();
             t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
@@ -603,6 +741,12 @@ fn show_query(
     };
     match format {
         Format::Json => json::write_pretty(q, io.stdout)?,
+        Format::Sarif | Format::Junit | Format::Markdown | Format::Dot => {
+            bail!(
+                "queries show: --format {} is not supported (use table or json)",
+                format.as_str()
+            )
+        }
         Format::Table => {
             let w = &mut *io.stdout;
             writeln!(w, "{}: {}", q.id, q.title)?;
@@ -636,6 +780,17 @@ fn show_query(
             }
         }
     }
+    Ok(Outcome::Clean)
+}
+
+/// `generate`: write the synthetic organisation and say what it holds.
+fn generate_to(
+    options: &crate::generate::Options,
+    output: &Path,
+    io: &mut Streams<'_>,
+) -> Result<Outcome> {
+    let summary = crate::generate::write_dir(options, output)?;
+    writeln!(io.stderr, "{}", summary.describe(output))?;
     Ok(Outcome::Clean)
 }
 

@@ -16,9 +16,16 @@ use crate::engine::{FlowSpec, InjectAt, Source};
 use crate::query::{parse_port_range, Filters, Severity};
 use crate::snapshot::{PortRange, Protocol};
 
+mod diagram_args;
+mod explain_args;
+pub use diagram_args::DiagramArgs;
+pub use explain_args::ExplainArgs;
+
 const AFTER_HELP: &str = "\
-Exit status: 0 when every applicable query is reachable, 1 when a result is
-partial, blocked or unknown, 2 on usage, input or internal errors.";
+Exit status: 0 when every applicable query is reachable and no check of
+medium severity or above fails, 1 when a result is partial, blocked or unknown
+or such a check fails (with --fail-on: at or above that severity; suppressed
+findings never count), 2 on usage, input or internal errors.";
 
 /// Static network auditor for Amazon SageMaker Studio domains.
 #[derive(Debug, Parser)]
@@ -38,6 +45,19 @@ pub enum Command {
     Import(ImportArgs),
     /// List the queries, or show one's documentation (`queries show ID`).
     Queries(QueriesArgs),
+    /// List the compliance checks, or show one's documentation (`checks show ID`).
+    Checks(ChecksArgs),
+    /// Write a synthetic organisation as raw AWS API JSON (for benchmarks
+    /// and scale tests); the same seed gives the same bytes.
+    Generate(GenerateArgs),
+    /// Walk through a domain's parameters and what each means for it, and
+    /// verify what SageMaker created (NFS security groups, EFS mount
+    /// targets); exit 1 when something required is missing.
+    Explain(ExplainArgs),
+    /// Draw the domain's network and the query paths, coloured by verdict,
+    /// as Graphviz DOT, SVG or PNG (exit 0 once written; `audit --format
+    /// dot` draws the same and exits like audit).
+    Diagram(DiagramArgs),
     /// Collect a snapshot of live AWS: the SageMaker domains of a region,
     /// their VPCs, home EFS, user profiles, spaces and apps (read-only calls).
     #[cfg(feature = "aws")]
@@ -139,6 +159,29 @@ fn format_parser() -> impl TypedValueParser<Value = Format> {
     })
 }
 
+fn parse_format(s: &str) -> Format {
+    match s {
+        "json" => Format::Json,
+        "sarif" => Format::Sarif,
+        "junit" => Format::Junit,
+        "markdown" => Format::Markdown,
+        "dot" => Format::Dot,
+        _ => Format::Table,
+    }
+}
+
+/// `audit --format`: every report format.
+fn audit_format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(["table", "json", "sarif", "junit", "markdown", "dot"])
+        .map(|s| parse_format(&s))
+}
+
+/// `trace --format`: one flow has no rules or test suites, so no SARIF or
+/// JUnit.
+fn trace_format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(["table", "json", "markdown"]).map(|s| parse_format(&s))
+}
+
 fn color_parser() -> impl TypedValueParser<Value = ColorChoice> {
     PossibleValuesParser::new(["auto", "always", "never"]).map(|s| match s.as_str() {
         "always" => ColorChoice::Always,
@@ -214,8 +257,10 @@ pub struct AuditArgs {
     pub path: Option<PathBuf>,
     #[command(flatten)]
     pub live: LiveArgs,
-    /// Output format.
-    #[arg(long, default_value = "table", value_parser = format_parser())]
+    /// Output format: table (people), json (the whole report), sarif (code
+    /// scanning), junit (CI test reports), markdown (tickets, PR comments),
+    /// dot (Graphviz diagram; `sagescope diagram` also renders SVG/PNG).
+    #[arg(long, default_value = "table", value_parser = audit_format_parser())]
     pub format: Format,
     /// Also run the query files (*.toml) in DIR (format: queries/README.md).
     #[arg(long, value_name = "DIR")]
@@ -226,9 +271,25 @@ pub struct AuditArgs {
     /// Audit only this domain (repeat, or separate ids with commas).
     #[arg(long = "domain-id", value_name = "D", value_delimiter = ',')]
     pub domain_id: Vec<String>,
-    /// Exit 1 only for findings of queries at or above this severity.
-    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = severity_parser())]
-    pub fail_on: Severity,
+    /// Exit 1 only for failing query results and failing checks at or
+    /// above this severity (suppressed findings never count). Default:
+    /// every failing query result, and failing checks of medium severity
+    /// or above (low and info checks are advice, not failures).
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
+    pub fail_on: Option<Severity>,
+    /// Run only this compliance check (repeat, or separate ids with commas);
+    /// default: every check, or none when --query names queries (naming
+    /// only checks runs no query).
+    #[arg(long = "check", value_name = "ID", value_delimiter = ',')]
+    pub check: Vec<String>,
+    /// Suppression file: accepted findings with a reason (default:
+    /// .sagescope.toml in the current directory, when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub suppressions: Option<PathBuf>,
+    /// Table: list the remediations (AWS CLI commands with the real ids)
+    /// under each domain. JSON, SARIF and Markdown always carry them.
+    #[arg(long)]
+    pub fix: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// Also print notes (skipped input files, assumptions) on stderr.
@@ -244,6 +305,10 @@ pub struct AuditArgs {
     /// Colour the verdicts (auto: when stdout is a terminal and NO_COLOR is unset).
     #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = color_parser())]
     pub color: ColorChoice,
+    /// Replace account ids (also in ARNs) and IP addresses by consistent
+    /// pseudonyms in all output, so the report can be shared.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -266,8 +331,8 @@ pub struct TraceArgs {
     /// Source port or range (tcp/udp; default: the ephemeral range).
     #[arg(long, value_name = "N", value_parser = port_range)]
     pub src_port: Option<PortRange>,
-    /// Output format.
-    #[arg(long, default_value = "table", value_parser = format_parser())]
+    /// Output format: table, json or markdown.
+    #[arg(long, default_value = "table", value_parser = trace_format_parser())]
     pub format: Format,
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -277,6 +342,10 @@ pub struct TraceArgs {
     /// Colour the verdict (auto: when stdout is a terminal and NO_COLOR is unset).
     #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = color_parser())]
     pub color: ColorChoice,
+    /// Replace account ids (also in ARNs) and IP addresses by consistent
+    /// pseudonyms in all output, so the report can be shared.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -285,6 +354,25 @@ pub struct ImportArgs {
     pub path: PathBuf,
     /// Where to write the snapshot (`-` for stdout).
     #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Write pseudonyms for account ids (also in ARNs) and IP addresses,
+    /// consistent within the snapshot, so it can be shared.
+    #[arg(long)]
+    pub redact: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Size: 1 is 20 VPCs, 2,000 security groups with 20,000 rules, 40
+    /// domains with 1,000 user profiles; N multiplies every count.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=crate::generate::MAX_SCALE as i64))]
+    pub scale: u32,
+    /// PRNG seed.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Folder to create (it must not exist or be empty).
+    #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
 }
 
@@ -298,6 +386,24 @@ pub struct QueriesArgs {
     /// Output format.
     #[arg(long, default_value = "table", value_parser = format_parser(), global = true)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    #[command(subcommand)]
+    pub action: Option<ChecksAction>,
+    /// Output format.
+    #[arg(long, default_value = "table", value_parser = format_parser(), global = true)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecksAction {
+    /// Print a check's documentation: what, why, fix, references.
+    Show {
+        /// Check id, e.g. vpc-dns-attributes.
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -346,6 +452,9 @@ impl Cli {
                         query_ids: a.query,
                     },
                     fail_on: a.fail_on,
+                    checks: a.check,
+                    suppressions: a.suppressions,
+                    fix: a.fix,
                     engine: EngineOptions {
                         ephemeral_ports: a.engine.ephemeral_ports,
                         ip_ranges: a.engine.ip_ranges,
@@ -356,6 +465,7 @@ impl Cli {
                         verbose: a.verbose,
                         quiet: a.quiet,
                         expand: a.expand,
+                        redact: a.redact,
                     },
                 })
             }
@@ -417,12 +527,30 @@ impl Cli {
                         verbose: t.verbose,
                         quiet: false,
                         expand: false,
+                        redact: t.redact,
                     },
                 })
             }
             Command::Import(i) => Invocation::Import {
                 path: i.path,
                 output: i.output,
+                redact: i.redact,
+            },
+            Command::Explain(e) => e.into_invocation(),
+            Command::Diagram(d) => d.into_invocation()?,
+            Command::Generate(g) => Invocation::Generate {
+                options: crate::generate::Options {
+                    scale: g.scale,
+                    seed: g.seed,
+                },
+                output: g.output,
+            },
+            Command::Checks(c) => match c.action {
+                None => Invocation::Checks { format: c.format },
+                Some(ChecksAction::Show { id }) => Invocation::ShowCheck {
+                    id,
+                    format: c.format,
+                },
             },
             Command::Queries(q) => match q.action {
                 None => Invocation::Queries {
@@ -588,7 +716,7 @@ mod tests {
         let Invocation::Audit(a) = inv else { panic!() };
         assert_eq!(a.filters.query_ids, ["efs-nfs", "s3", "sts"]);
         assert_eq!(a.filters.domain_ids, ["d-1"]);
-        assert_eq!(a.fail_on, Severity::High);
+        assert_eq!(a.fail_on, Some(Severity::High));
         assert_eq!(
             a.engine.ephemeral_ports,
             PortRange {

@@ -313,7 +313,20 @@ fn audit_json_carries_the_contract_fields() {
                 "partial" | "blocked" | "unknown"
             )
         });
-        assert_eq!(code(&o), i32::from(failing), "{}", folder.display());
+        // Failing compliance checks of medium severity or above count too
+        // by default (tests/ci.rs covers --fail-on).
+        let failing_check = v["checks"].as_array().is_some_and(|c| {
+            c.iter().any(|c| {
+                c["status"] == "fail"
+                    && matches!(c["severity"].as_str(), Some("medium" | "high" | "critical"))
+            })
+        });
+        assert_eq!(
+            code(&o),
+            i32::from(failing || failing_check),
+            "{}",
+            folder.display()
+        );
         for r in results {
             for key in [
                 "query",

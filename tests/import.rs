@@ -525,10 +525,12 @@ fn invalid_values_are_skipped_with_warnings() {
         Some("acl-000000000000000a1"),
         "2000-1000"
     ));
+    // Issue 6: the first unreadable entry skips the whole ACL (rules apply
+    // in order), so the later "banana" entry is not even reached.
     assert!(has(
         "us-east-2/NetworkAcls.json",
         Some("acl-000000000000000a1"),
-        "banana"
+        "the whole ACL is skipped"
     ));
     assert!(has(
         "us-east-2/RouteTables.json",
@@ -544,11 +546,14 @@ fn invalid_values_are_skipped_with_warnings() {
         (sg.ingress[2].from_port, sg.ingress[2].to_port),
         (Some(8), Some(-1))
     );
-    let acl = &s.network_acls[0];
-    let numbers: Vec<u32> = acl.entries.iter().map(|e| e.rule_number).collect();
-    assert_eq!(numbers, [100, 32767]);
-    assert_eq!(s.route_tables[0].routes.len(), 1);
-    assert!(s.route_tables[0].main);
+    assert!(s.network_acls.is_empty(), "{:?}", s.network_acls);
+    // Issue 6: a route without a destination makes the whole table's
+    // lookups unknown (one catch-all route to an unknown target).
+    let rt = &s.route_tables[0];
+    assert!(rt.main);
+    assert_eq!(rt.routes.len(), 1);
+    assert_eq!(rt.routes[0].destination.to_string(), "0.0.0.0/0");
+    assert_eq!(rt.routes[0].target.id(), "unreadable-route-target");
 
     // Data for resources never described.
     let unmatched = with_code(&s, "unmatched-input");
@@ -770,4 +775,123 @@ fn both_timestamp_styles_and_paging_keys_are_fine() {
     assert_eq!(s.vpc_endpoints.len(), 2);
     assert_eq!(s.vpc_endpoints[0].state.as_deref(), Some("available"));
     assert!(s.diagnostics.is_empty(), "{:#?}", s.diagnostics);
+}
+
+/// Audit `snapshot` with every built-in query; (query, source name,
+/// subnet) -> verdict.
+fn verdicts(snapshot: &Snapshot) -> Vec<(String, String, String, sagescope::engine::Verdict)> {
+    let queries = sagescope::query::builtin_queries().unwrap();
+    let (topo, _) = sagescope::graph::Topology::build(snapshot);
+    sagescope::query::run_queries(
+        snapshot,
+        &topo,
+        &queries,
+        &sagescope::engine::Settings::default(),
+        &sagescope::query::Filters::default(),
+    )
+    .into_iter()
+    .map(|r| (r.query, r.source.name, r.source.subnet_id, r.verdict))
+    .collect()
+}
+
+fn healthy_with(edit: impl Fn(&mut serde_json::Value), file: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/healthy-vpc-only"),
+        tmp.path(),
+    );
+    let path = tmp.path().join(file);
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    tmp
+}
+
+#[test]
+fn issue_6_an_unreadable_nacl_deny_never_turns_blocked_into_reachable() {
+    use sagescope::engine::Verdict;
+    // A deny for TCP 443 to the VPC, ahead of the allows: sagemaker-api
+    // is blocked wherever it leaves the source's subnet.
+    let deny = serde_json::json!({"RuleNumber": 50, "Egress": true, "Protocol": "6",
+        "RuleAction": "deny", "CidrBlock": "10.20.0.0/16", "PortRange": {"From": 443, "To": 443}});
+    let readable = healthy_with(
+        |v| {
+            v["NetworkAcls"][1]["Entries"]
+                .as_array_mut()
+                .unwrap()
+                .push(deny.clone())
+        },
+        "describe-network-acls.json",
+    );
+    let mut broken_deny = deny.clone();
+    broken_deny["Protocol"] = serde_json::json!("banana");
+    let unreadable = healthy_with(
+        |v| {
+            v["NetworkAcls"][1]["Entries"]
+                .as_array_mut()
+                .unwrap()
+                .push(broken_deny.clone())
+        },
+        "describe-network-acls.json",
+    );
+    let before = verdicts(&load(readable.path()).unwrap());
+    let after = verdicts(&load(unreadable.path()).unwrap());
+    assert_eq!(before.len(), after.len());
+    let mut blocked = 0;
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!((&b.0, &b.1, &b.2), (&a.0, &a.1, &a.2));
+        if b.3 != Verdict::Reachable {
+            assert_ne!(a.3, Verdict::Reachable, "{b:?} became {a:?}");
+        }
+        if matches!(b.3, Verdict::Blocked | Verdict::Partial) && b.0 == "sagemaker-api" {
+            blocked += 1;
+            assert_eq!(a.3, Verdict::Unknown, "{a:?}");
+        }
+    }
+    assert!(
+        blocked > 0,
+        "the readable deny blocks (part of) sagemaker-api"
+    );
+}
+
+#[test]
+fn issue_6_an_unreadable_route_never_turns_blocked_into_reachable() {
+    use sagescope::engine::Verdict;
+    // A blackhole for subnet c in the subnets' table: traffic to it drops.
+    let blackhole = serde_json::json!({"DestinationCidrBlock": "10.20.3.0/24",
+        "GatewayId": "igw-0deleted", "State": "blackhole"});
+    let readable = healthy_with(
+        |v| {
+            v["RouteTables"][1]["Routes"]
+                .as_array_mut()
+                .unwrap()
+                .push(blackhole.clone())
+        },
+        "describe-route-tables.json",
+    );
+    // The same route with its target lost, and with its destination broken.
+    for broken in [
+        serde_json::json!({"DestinationCidrBlock": "10.20.3.0/24", "State": "blackhole"}),
+        serde_json::json!({"DestinationCidrBlock": "10.20.3.0/33", "GatewayId": "igw-0deleted",
+            "State": "blackhole"}),
+    ] {
+        let unreadable = healthy_with(
+            |v| {
+                v["RouteTables"][1]["Routes"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(broken.clone())
+            },
+            "describe-route-tables.json",
+        );
+        let before = verdicts(&load(readable.path()).unwrap());
+        let after = verdicts(&load(unreadable.path()).unwrap());
+        assert_eq!(before.len(), after.len());
+        assert!(before.iter().any(|b| b.3 == Verdict::Blocked));
+        for (b, a) in before.iter().zip(&after) {
+            if b.3 != Verdict::Reachable {
+                assert_ne!(a.3, Verdict::Reachable, "{broken}: {b:?} became {a:?}");
+            }
+        }
+    }
 }

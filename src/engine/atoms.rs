@@ -136,28 +136,6 @@ impl Atoms {
             .collect()
     }
 
-    /// What a security-group rule's coverage of the atoms depends on: the
-    /// atoms without their labels (CIDRs read the subnet, group references
-    /// the groups, prefix lists the service and region). Labels only name
-    /// atoms in witness text.
-    pub fn rule_signature(&self) -> Vec<AtomKind> {
-        self.kinds
-            .iter()
-            .map(|k| match k {
-                AtomKind::Virtual {
-                    subnet_cidr,
-                    groups,
-                    ..
-                } => AtomKind::Virtual {
-                    label: String::new(),
-                    subnet_cidr: *subnet_cidr,
-                    groups: groups.clone(),
-                },
-                s @ AtomKind::Service { .. } => s.clone(),
-            })
-            .collect()
-    }
-
     fn iter(&self) -> impl Iterator<Item = (u64, &AtomKind)> {
         self.kinds
             .iter()
@@ -177,8 +155,27 @@ impl Atoms {
         self.cover_cidr_inner(n, false)
     }
 
+    /// [`Atoms::cover_cidr`] without the CIDR's own addresses: only the
+    /// atoms it covers.
+    pub fn cover_cidr_atoms(&self, n: Ipv4Net) -> AddrMatch {
+        self.cover_cidr_parts(n, true, false)
+    }
+
+    /// [`Atoms::cover_service_list_cidr`], only the atoms it covers.
+    pub fn cover_service_list_cidr_atoms(&self, n: Ipv4Net) -> AddrMatch {
+        self.cover_cidr_parts(n, false, false)
+    }
+
     fn cover_cidr_inner(&self, n: Ipv4Net, services: bool) -> AddrMatch {
-        let mut m = AddrMatch::exact(vec![net_iv(n)]);
+        self.cover_cidr_parts(n, services, true)
+    }
+
+    fn cover_cidr_parts(&self, n: Ipv4Net, services: bool, concrete: bool) -> AddrMatch {
+        let mut m = if concrete {
+            AddrMatch::exact(vec![net_iv(n)])
+        } else {
+            AddrMatch::default()
+        };
         for (a, k) in self.iter() {
             match k {
                 AtomKind::Virtual { subnet_cidr, .. } => match subnet_cidr {

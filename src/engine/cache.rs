@@ -1,13 +1,16 @@
 //! What every evaluation of one run shares: the packets a filter admits.
 //!
-//! A NACL direction's admits depend only on the ACL, the direction and the
-//! atoms of the evaluation (see [`Atoms::cidr_signature`]); a security
-//! group rule's, and a group set's, only on the rule or groups and the
-//! label-free atoms ([`Atoms::rule_signature`]). An audit asks the same
-//! handful of questions of the same ACL for every profile in every subnet
-//! behind it, and turning 20 NACL entries into first-match packet sets is
-//! the most expensive step of an evaluation, so each answer is computed
-//! once per (filter, direction, signature) and shared.
+//! An audit asks the same handful of questions of the same filters for
+//! every profile in every subnet behind them, and turning rules into packet
+//! sets is the most expensive step of an evaluation, so:
+//! - a NACL direction's admits depend only on the ACL, the direction and
+//!   the evaluation's atoms as far as CIDRs see them
+//!   ([`Atoms::cidr_signature`]: the subnets of virtual ENIs, which atoms
+//!   are services): computed once per (ACL, direction, signature);
+//! - a security-group rule's admits are its admits without atoms, which
+//!   depend on the rule alone (computed once per run, for a rule and for a
+//!   group set), plus the few packets that reach the evaluation's atoms
+//!   (computed per evaluation; see [`rules::sg_rule_atom_peers`]).
 //!
 //! A cache belongs to one [`Topology`]: filters are keyed by their address
 //! in it, which is stable because the topology is immutable while it is
@@ -18,18 +21,19 @@ use std::rc::Rc;
 
 use ipnet::Ipv4Net;
 
-use super::atoms::{AtomKind, Atoms};
-use super::rules::{nacl_rules, sg_rule_admits, sg_set_admits, Admits, NaclRules};
+use super::atoms::Atoms;
+use super::rules::{
+    self, nacl_rules, sg_rule_admits, sg_set_admits, sg_set_atom_admits, Admits, NaclRules,
+};
 use crate::graph::Topology;
 use crate::snapshot::{NetworkAcl, SecurityGroup, SgRule};
 
-/// The atoms of one evaluation, as interned signature ids.
+/// The atoms of one evaluation, as an interned signature id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Sig {
-    /// How many atoms the ids describe (atoms are only ever added).
+    /// How many atoms the id describes (atoms are only ever added).
     pub atoms: usize,
     cidr: u32,
-    rule: u32,
 }
 
 /// Filter answers shared by the evaluations of one run over one topology.
@@ -37,10 +41,11 @@ pub(super) struct Sig {
 pub struct Cache {
     topo: usize,
     cidr_sigs: HashMap<Vec<Option<Option<Ipv4Net>>>, u32>,
-    rule_sigs: HashMap<Vec<AtomKind>, u32>,
     nacl: HashMap<(usize, bool, u32), Rc<NaclRules>>,
-    sg_rule: HashMap<(usize, bool, u32), Rc<Admits>>,
-    sg_set: HashMap<(Vec<usize>, bool, u32), Rc<Admits>>,
+    /// Without atoms.
+    sg_rule: HashMap<(usize, bool), Rc<Admits>>,
+    /// Without atoms.
+    sg_set: HashMap<(Vec<usize>, bool), Rc<Admits>>,
 }
 
 fn intern<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, k: K) -> u32 {
@@ -66,7 +71,6 @@ impl Cache {
         Sig {
             atoms: atoms.len(),
             cidr: intern(&mut self.cidr_sigs, atoms.cidr_signature()),
-            rule: intern(&mut self.rule_sigs, atoms.rule_signature()),
         }
     }
 
@@ -87,30 +91,38 @@ impl Cache {
             .clone()
     }
 
-    /// One rule of `sg`.
+    /// One rule of `sg`: (its packets without atoms, those to or from the
+    /// atoms).
     pub(super) fn sg_rule(
         &mut self,
         topo: &Topology,
         atoms: &Atoms,
-        sig: Sig,
         sg: &SecurityGroup,
         rule: &SgRule,
         egress: bool,
-    ) -> Rc<Admits> {
+    ) -> (Rc<Admits>, Admits) {
         self.check(topo);
-        let key = (rule as *const SgRule as usize, egress, sig.rule);
-        self.sg_rule
-            .entry(key)
+        let owner = sg.owner_id.as_deref();
+        let plain = self
+            .sg_rule
+            .entry((rule as *const SgRule as usize, egress))
             .or_insert_with(|| {
-                Rc::new(sg_rule_admits(
-                    topo,
-                    atoms,
-                    rule,
-                    egress,
-                    sg.owner_id.as_deref(),
-                ))
+                Rc::new(sg_rule_admits(topo, &Atoms::default(), rule, egress, owner))
             })
-            .clone()
+            .clone();
+        let mut at = Admits::default();
+        let peers = rules::sg_rule_atom_peers(topo, atoms, rule, owner);
+        if !peers.maybe.is_empty() {
+            let dim = if egress {
+                super::space::DST
+            } else {
+                super::space::SRC
+            };
+            let pp = rules::rule_proto_ports(rule);
+            at.sure = rules::product(pp, dim, &peers.sure);
+            at.maybe = rules::product(pp, dim, &peers.maybe);
+        }
+        (plain, at)
     }
 
     /// The groups of one ENI, one direction.
@@ -118,10 +130,9 @@ impl Cache {
         &mut self,
         topo: &Topology,
         atoms: &Atoms,
-        sig: Sig,
         groups: &[String],
         egress: bool,
-    ) -> Rc<Admits> {
+    ) -> Admits {
         self.check(topo);
         // Missing groups are all alike (0): any one makes `maybe` full.
         let ids: Vec<usize> = groups
@@ -131,9 +142,18 @@ impl Cache {
                     .map_or(0, |sg| sg as *const SecurityGroup as usize)
             })
             .collect();
-        self.sg_set
-            .entry((ids, egress, sig.rule))
-            .or_insert_with(|| Rc::new(sg_set_admits(topo, atoms, groups, egress)))
-            .clone()
+        let plain = self
+            .sg_set
+            .entry((ids, egress))
+            .or_insert_with(|| Rc::new(sg_set_admits(topo, &Atoms::default(), groups, egress)))
+            .clone();
+        let at = sg_set_atom_admits(topo, atoms, groups, egress);
+        if at.maybe.is_empty() {
+            return (*plain).clone();
+        }
+        Admits {
+            sure: plain.sure.union(&at.sure),
+            maybe: plain.maybe.union(&at.maybe),
+        }
     }
 }

@@ -156,6 +156,18 @@ pub(super) fn resolve_service(
                 ep.id
             ));
         }
+        // Issue 6: DHCP options the VPC names but the snapshot lacks may
+        // hold custom name servers just as well: unknown, like those.
+        if let Some(d) = v
+            .and_then(|v| v.dhcp_options_id.as_deref())
+            .filter(|d| *d != "default" && topo.dhcp_options(d).is_none())
+        {
+            unknown = true;
+            cx.note(format!(
+                "{vpc_id} uses DHCP options {d}, which are not in the snapshot; whether {host} resolves to {} cannot be established",
+                ep.id
+            ));
+        }
         let private_dns =
             ep.private_dns_enabled && dns_support == Some(true) && dns_hostnames == Some(true);
         if ep.private_dns_enabled

@@ -729,10 +729,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn sg_filter(&mut self, b: &mut Branch, groups: &[String], egress: bool, owner: &str) {
-        let sig = self.sig();
-        let adm = self
-            .cache
-            .sg_set(self.topo, &self.atoms, sig, groups, egress);
+        let adm = self.cache.sg_set(self.topo, &self.atoms, groups, egress);
         let t = b.leg.fwd;
         // Witness on what arrives; when nothing does, on the candidate
         // (ideal) packets, so the hop still names the rules that matter.
@@ -750,10 +747,8 @@ impl<'a> Ctx<'a> {
             };
             let rules = if egress { &sg.egress } else { &sg.ingress };
             for (i, r) in rules.iter().enumerate() {
-                let a = self
-                    .cache
-                    .sg_rule(self.topo, &self.atoms, sig, sg, r, egress);
-                if !leg.intersect(&a.maybe).is_empty() {
+                let (plain, at) = self.cache.sg_rule(self.topo, &self.atoms, sg, r, egress);
+                if !leg.intersect(&plain.maybe).is_empty() || !leg.intersect(&at.maybe).is_empty() {
                     first_match.get_or_insert_with(|| g.clone());
                     matched.push(format!(
                         "{g} {} rule {}: {}",
@@ -859,7 +854,7 @@ impl<'a> Ctx<'a> {
         } else {
             &b.maybe
         });
-        let (allows, denies) = nacl_witness_of(acl, &nacl, &leg);
+        let (allows, denies) = nacl_witness_of(&nacl, &leg);
         let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter()).cloned().collect();
         rule_parts.dedup();
         if rule_parts.len() > 4 {

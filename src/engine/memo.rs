@@ -15,10 +15,10 @@
 //!   blockers by the part of their reason before a keyword
 //!   ([`eval::SUBJECT_ENDS`]): labels containing a keyword are evaluated
 //!   directly;
-//! - the placeholder is a NUL, which no label holds (checked) and which the
-//!   first evaluation of each question proves absent from the rest of the
-//!   answer: it is evaluated both ways and memoised only if filling the
-//!   placeholder in reproduces the direct answer exactly;
+//! - the placeholder is a NUL, which no label holds (checked) and no other
+//!   string an answer is made of: the snapshot is checked once when the
+//!   evaluator is made (memoisation is off if any of its strings holds a
+//!   NUL), the source and destination of each question when it is asked;
 //! - notes are a sorted set in the engine: they are sorted again after
 //!   filling in.
 //!
@@ -73,7 +73,9 @@ pub struct Evaluator<'a> {
     cache: Cache,
     /// `None`: the question's answer cannot be memoised (see the module
     /// docs); it is evaluated every time.
-    memo: HashMap<Key, Option<PathResult>>,
+    memo: HashMap<Key, PathResult>,
+    /// No string of the snapshot holds the placeholder.
+    memo_on: bool,
     evaluations: usize,
     answers: usize,
 }
@@ -85,6 +87,7 @@ impl<'a> Evaluator<'a> {
             settings,
             cache: Cache::new(),
             memo: HashMap::new(),
+            memo_on: !any_string_contains(&topo.snapshot, PLACEHOLDER),
             evaluations: 0,
             answers: 0,
         }
@@ -107,36 +110,31 @@ impl<'a> Evaluator<'a> {
         let Source::Virtual(v) = src else {
             return self.direct(src, dst, flow);
         };
-        let Some(key) = key(v, dst, flow) else {
+        let Some(key) = key(v, dst, flow).filter(|_| self.memo_on) else {
             return self.direct(src, dst, flow);
         };
-        if let Some(memo) = self.memo.get(&key) {
-            return match memo {
-                Some(template) => {
-                    let r = fill(template, &v.label);
-                    #[cfg(debug_assertions)]
-                    {
-                        let direct = eval::evaluate(self.topo, src, dst, flow, self.settings);
-                        assert_eq!(r, direct, "memoised answer differs for {}", v.label);
-                    }
-                    r
-                }
-                None => self.direct(src, dst, flow),
-            };
+        let template = match self.memo.get(&key) {
+            Some(t) => t,
+            None => {
+                let placeholder = |v: &VirtualEni| VirtualEni {
+                    label: PLACEHOLDER.to_string(),
+                    ..v.clone()
+                };
+                let psrc = Source::Virtual(placeholder(v));
+                let pdst = match dst {
+                    Target::Virtual(t) => Target::Virtual(placeholder(t)),
+                    other => other.clone(),
+                };
+                let t = self.direct(&psrc, &pdst, flow);
+                self.memo.entry(key).or_insert(t)
+            }
+        };
+        let r = fill(template, &v.label);
+        #[cfg(debug_assertions)]
+        {
+            let direct = eval::evaluate(self.topo, src, dst, flow, self.settings);
+            assert_eq!(r, direct, "memoised answer differs for {}", v.label);
         }
-        let r = self.direct(src, dst, flow);
-        let placeholder = |v: &VirtualEni| VirtualEni {
-            label: PLACEHOLDER.to_string(),
-            ..v.clone()
-        };
-        let psrc = Source::Virtual(placeholder(v));
-        let pdst = match dst {
-            Target::Virtual(t) => Target::Virtual(placeholder(t)),
-            other => other.clone(),
-        };
-        let template = self.direct(&psrc, &pdst, flow);
-        let exact = fill(&template, &v.label) == r;
-        self.memo.insert(key, exact.then_some(template));
         r
     }
 }
@@ -145,6 +143,12 @@ impl<'a> Evaluator<'a> {
 /// may depend on the label's content.
 fn key(v: &VirtualEni, dst: &Target, flow: &FlowSpec) -> Option<Key> {
     if v.label.contains(PLACEHOLDER) || SUBJECT_ENDS.iter().any(|k| v.label.contains(k)) {
+        return None;
+    }
+    // Strings that are not the snapshot's (query files name the service).
+    if any_string_contains(&(&v.subnet_id, &v.security_group_ids), PLACEHOLDER)
+        || target_holds_placeholder(dst)
+    {
         return None;
     }
     let target = match dst {
@@ -169,6 +173,19 @@ fn key(v: &VirtualEni, dst: &Target, flow: &FlowSpec) -> Option<Key> {
         dst_ports: flow.dst_ports,
         src_ports: flow.src_ports,
     })
+}
+
+fn target_holds_placeholder(dst: &Target) -> bool {
+    match dst {
+        Target::Ip(_) => false,
+        Target::Eni(s) | Target::MountTarget(s) => s.contains(PLACEHOLDER),
+        Target::Virtual(t) => {
+            any_string_contains(&(&t.subnet_id, &t.security_group_ids), PLACEHOLDER)
+        }
+        Target::Service { service, region } => {
+            service.contains(PLACEHOLDER) || region.contains(PLACEHOLDER)
+        }
+    }
 }
 
 fn put(s: &str, label: &str) -> String {
@@ -211,5 +228,215 @@ fn fill(t: &PathResult, label: &str) -> PathResult {
         return_path: hops(&t.return_path),
         notes,
         reachable_part: t.reachable_part.as_deref().map(|p| put(p, label)),
+    }
+}
+
+/// Whether any string in `value` contains `c`: a serde serializer that
+/// only looks at strings (and map keys), so every field of the snapshot,
+/// present and future, is covered without listing them.
+fn any_string_contains<T: serde::Serialize + ?Sized>(value: &T, c: char) -> bool {
+    let mut f = CharFinder { c, found: false };
+    let _ = value.serialize(&mut f);
+    f.found
+}
+
+struct CharFinder {
+    c: char,
+    found: bool,
+}
+
+/// Never returned: a serializer needs an error type.
+#[derive(Debug)]
+struct Never;
+
+impl std::fmt::Display for Never {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("never")
+    }
+}
+
+impl std::error::Error for Never {}
+
+impl serde::ser::Error for Never {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Never
+    }
+}
+
+macro_rules! ignore {
+    ($($name:ident: $ty:ty),*) => {
+        $(fn $name(self, _: $ty) -> Result<(), Never> {
+            Ok(())
+        })*
+    };
+}
+
+impl serde::Serializer for &mut CharFinder {
+    type Ok = ();
+    type Error = Never;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    ignore!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
+        serialize_f32: f32, serialize_f64: f64, serialize_bytes: &[u8], serialize_unit_struct: &'static str);
+
+    fn serialize_char(self, v: char) -> Result<(), Never> {
+        self.found |= v == self.c;
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Never> {
+        self.found |= v.contains(self.c);
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Never> {
+        Ok(self)
+    }
+}
+
+macro_rules! compound {
+    ($($tr:ident :: $m:ident),*) => {
+        $(impl<'a> serde::ser::$tr for &'a mut CharFinder {
+            type Ok = ();
+            type Error = Never;
+            fn $m<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Never> {
+                v.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Never> {
+                Ok(())
+            }
+        })*
+    };
+}
+
+compound!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+impl serde::ser::SerializeMap for &mut CharFinder {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, k: &T) -> Result<(), Never> {
+        k.serialize(&mut **self)
+    }
+    fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Never> {
+        v.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Never> {
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeStruct for &mut CharFinder {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Never> {
+        v.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Never> {
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeStructVariant for &mut CharFinder {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Never> {
+        v.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Never> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_char_in_any_string_of_a_snapshot() {
+        let mut snap = crate::snapshot::Snapshot::new();
+        assert!(!any_string_contains(&snap, PLACEHOLDER));
+        snap.vpcs.push(
+            serde_json::from_value(serde_json::json!({"id": "vpc-1", "tags": {"k": "a\u{0}b"}}))
+                .unwrap(),
+        );
+        assert!(any_string_contains(&snap, PLACEHOLDER));
+        assert!(!any_string_contains(&snap, 'z'));
+        assert!(any_string_contains(&snap, '1'));
     }
 }

@@ -17,7 +17,9 @@ use crate::graph::Topology;
 use crate::snapshot::{NaclEntry, NetworkAcl, Protocol, RuleAction, SgRule};
 
 use super::atoms::{ip_iv, AddrMatch, Atoms};
-use super::space::{merge_intervals, Cube, Iv, Space, DPORT, DST, FULL, PROTO, SPORT, SRC};
+use super::space::{
+    merge_intervals, Cube, Iv, Space, ADDR_MAX, ATOM_BASE, DPORT, DST, FULL, PROTO, SPORT, SRC,
+};
 
 /// A filter as packet sets: `sure` ⊆ `maybe`.
 #[derive(Debug, Clone, Default)]
@@ -57,7 +59,12 @@ fn proto_ports(protocol: Protocol, from: Option<i32>, to: Option<i32>) -> (Iv, I
     }
 }
 
-fn product(pp: (Iv, Iv, Iv), peer_dim: usize, addrs: &[Iv]) -> Space {
+/// A rule's protocol and port dimensions.
+pub(super) fn rule_proto_ports(rule: &SgRule) -> (Iv, Iv, Iv) {
+    proto_ports(rule.protocol, rule.from_port, rule.to_port)
+}
+
+pub(super) fn product(pp: (Iv, Iv, Iv), peer_dim: usize, addrs: &[Iv]) -> Space {
     let mut s = Space::empty();
     for a in addrs {
         let mut c: Cube = FULL;
@@ -77,12 +84,28 @@ pub fn sg_rule_peers(
     rule: &SgRule,
     owner: Option<&str>,
 ) -> AddrMatch {
+    rule_peers(topo, atoms, rule, owner, true)
+}
+
+/// [`sg_rule_peers`]; without `concrete`, the IPv4 addresses of CIDRs and
+/// group members are left out (only the atoms and the unknown are there).
+fn rule_peers(
+    topo: &Topology,
+    atoms: &Atoms,
+    rule: &SgRule,
+    owner: Option<&str>,
+    concrete: bool,
+) -> AddrMatch {
     let mut m = AddrMatch::default();
     for n in &rule.ipv4 {
-        m.extend(atoms.cover_cidr(*n));
+        m.extend(if concrete {
+            atoms.cover_cidr(*n)
+        } else {
+            atoms.cover_cidr_atoms(*n)
+        });
     }
     for pl in &rule.prefix_lists {
-        m.extend(prefix_list_addrs(topo, atoms, pl));
+        m.extend(prefix_list_parts(topo, atoms, pl, concrete));
     }
     for g in &rule.groups {
         // A group's members are the ENIs that carry it, and every ENI in
@@ -91,10 +114,13 @@ pub fn sg_rule_peers(
         // captured (issue 2: a verdict is unknown only when it depends on
         // the missing piece). A group of another account or a peered VPC
         // can have members the snapshot cannot see: those are unknown.
-        let mut v: Vec<Iv> = topo
-            .group_members(&g.group_id)
-            .map(|ip| Iv::point(ip as u64))
-            .collect();
+        let mut v: Vec<Iv> = if concrete {
+            topo.group_members(&g.group_id)
+                .map(|ip| Iv::point(ip as u64))
+                .collect()
+        } else {
+            Vec::new()
+        };
         v.extend(atoms.members_of_group(&g.group_id));
         let foreign = g.vpc_peering_connection_id.is_some()
             || topo.security_group(&g.group_id).is_none()
@@ -113,6 +139,12 @@ pub fn sg_rule_peers(
 
 /// The addresses of a prefix list (entries, plus the service it stands for).
 pub fn prefix_list_addrs(topo: &Topology, atoms: &Atoms, id: &str) -> AddrMatch {
+    prefix_list_parts(topo, atoms, id, true)
+}
+
+/// [`prefix_list_addrs`]; without `concrete`, the entries' own addresses
+/// are left out.
+fn prefix_list_parts(topo: &Topology, atoms: &Atoms, id: &str, concrete: bool) -> AddrMatch {
     let Some(pl) = topo.prefix_list(id) else {
         return AddrMatch::unknown();
     };
@@ -125,10 +157,11 @@ pub fn prefix_list_addrs(topo: &Topology, atoms: &Atoms, id: &str) -> AddrMatch 
     let service_list = Atoms::is_service_list(&pl.name);
     for c in &pl.cidrs {
         if let ipnet::IpNet::V4(n) = c {
-            m.extend(if service_list {
-                atoms.cover_service_list_cidr(*n)
-            } else {
-                atoms.cover_cidr(*n)
+            m.extend(match (service_list, concrete) {
+                (true, true) => atoms.cover_service_list_cidr(*n),
+                (false, true) => atoms.cover_cidr(*n),
+                (true, false) => atoms.cover_service_list_cidr_atoms(*n),
+                (false, false) => atoms.cover_cidr_atoms(*n),
             });
         }
     }
@@ -170,6 +203,62 @@ pub fn sg_set_admits(topo: &Topology, atoms: &Atoms, groups: &[String], egress: 
                     out.maybe = out.maybe.union(&a.maybe);
                 }
             }
+        }
+    }
+    out
+}
+
+/// The atoms among a rule's peers (the addresses above the IPv4 line).
+/// A rule's peers are exactly its peers without atoms (which depend on the
+/// rule alone, so [`super::cache::Cache`] computes them once per run) plus
+/// these: CIDRs, prefix lists and group references only ever *add* atom
+/// points to what they cover.
+pub fn sg_rule_atom_peers(
+    topo: &Topology,
+    atoms: &Atoms,
+    rule: &SgRule,
+    owner: Option<&str>,
+) -> AddrMatch {
+    if atoms.is_empty() {
+        return AddrMatch::default();
+    }
+    let above = |v: Vec<Iv>| -> Vec<Iv> {
+        v.into_iter()
+            .filter_map(|iv| iv.intersect(Iv::new(ATOM_BASE, ADDR_MAX)))
+            .collect()
+    };
+    // Without the IPv4 addresses (all below the atoms), then clipped: what
+    // is left of the unknown ([0, ADDR_MAX]) is its atoms.
+    let m = rule_peers(topo, atoms, rule, owner, false);
+    AddrMatch {
+        sure: above(m.sure),
+        maybe: above(m.maybe),
+    }
+}
+
+/// The packets a set of groups admits to or from atoms only: with
+/// `sg_set_admits` without atoms, they make up `sg_set_admits`.
+pub fn sg_set_atom_admits(
+    topo: &Topology,
+    atoms: &Atoms,
+    groups: &[String],
+    egress: bool,
+) -> Admits {
+    let mut out = Admits::default();
+    if atoms.is_empty() {
+        return out;
+    }
+    let dim = if egress { DST } else { SRC };
+    for sg in groups.iter().filter_map(|g| topo.security_group(g)) {
+        let rules = if egress { &sg.egress } else { &sg.ingress };
+        for r in rules {
+            let peers = sg_rule_atom_peers(topo, atoms, r, sg.owner_id.as_deref());
+            if peers.maybe.is_empty() {
+                continue;
+            }
+            let pp = proto_ports(r.protocol, r.from_port, r.to_port);
+            out.sure = out.sure.union(&product(pp, dim, &peers.sure));
+            out.maybe = out.maybe.union(&product(pp, dim, &peers.maybe));
         }
     }
     out
@@ -226,32 +315,47 @@ fn nacl_entry_admits(atoms: &Atoms, e: &NaclEntry, egress: bool) -> Option<Admit
     })
 }
 
-/// One direction of a NACL as packets: each entry in evaluation order (an
-/// index into `acl.entries`, and its packets; `None` for IPv6 entries,
-/// which never match IPv4 packets), and what the whole direction admits.
-/// It depends only on the ACL, the direction and the atoms, so
-/// [`super::cache::Cache`] computes it once for every flow that crosses
-/// the ACL.
+/// One direction of a NACL as packets: each entry in evaluation order,
+/// and what the whole direction admits. It depends only on the ACL, the
+/// direction and the atoms, so [`super::cache::Cache`] computes it once
+/// for every flow that crosses the ACL.
 #[derive(Debug, Clone, Default)]
 pub struct NaclRules {
-    pub entries: Vec<(usize, Option<Admits>)>,
+    pub entries: Vec<NaclRule>,
     pub admits: Admits,
+}
+
+/// One entry of a [`NaclRules`].
+#[derive(Debug, Clone)]
+pub struct NaclRule {
+    /// Index into `acl.entries`.
+    pub index: usize,
+    pub action: RuleAction,
+    /// Its packets; `None` for IPv6 entries, which never match IPv4 packets.
+    pub admits: Option<Admits>,
+    /// [`describe_nacl_entry`], for witnesses.
+    pub text: String,
 }
 
 /// A NACL direction as packets: first match wins, `*` denies.
 pub fn nacl_rules(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> NaclRules {
-    let entries: Vec<(usize, Option<Admits>)> = entries(acl, egress)
+    let entries: Vec<NaclRule> = entries(acl, egress)
         .into_iter()
-        .map(|i| (i, nacl_entry_admits(atoms, &acl.entries[i], egress)))
+        .map(|i| NaclRule {
+            index: i,
+            action: acl.entries[i].action,
+            admits: nacl_entry_admits(atoms, &acl.entries[i], egress),
+            text: describe_nacl_entry(&acl.entries[i]),
+        })
         .collect();
     let mut rem_sure = Space::full(); // not possibly matched yet
     let mut rem_maybe = Space::full(); // not certainly matched yet
     let mut out = Admits::default();
-    for (i, a) in &entries {
-        let Some(a) = a else {
+    for e in &entries {
+        let Some(a) = &e.admits else {
             continue;
         };
-        if acl.entries[*i].action == RuleAction::Allow {
+        if e.action == RuleAction::Allow {
             out.sure = out.sure.union(&rem_sure.intersect(&a.sure));
             out.maybe = out.maybe.union(&rem_maybe.intersect(&a.maybe));
         }
@@ -280,27 +384,22 @@ pub fn nacl_witness(
     egress: bool,
     packets: &Space,
 ) -> (Vec<String>, Vec<String>) {
-    nacl_witness_of(acl, &nacl_rules(atoms, acl, egress), packets)
+    nacl_witness_of(&nacl_rules(atoms, acl, egress), packets)
 }
 
 /// [`nacl_witness`] from the direction's precomputed entries.
-pub fn nacl_witness_of(
-    acl: &NetworkAcl,
-    rules: &NaclRules,
-    packets: &Space,
-) -> (Vec<String>, Vec<String>) {
+pub fn nacl_witness_of(rules: &NaclRules, packets: &Space) -> (Vec<String>, Vec<String>) {
     let mut rem = packets.clone();
     let (mut allows, mut denies) = (Vec::new(), Vec::new());
-    for (i, a) in &rules.entries {
+    for e in &rules.entries {
         if rem.is_empty() {
             break;
         }
-        let Some(a) = a else {
+        let Some(a) = &e.admits else {
             continue;
         };
-        let e = &acl.entries[*i];
         if !rem.intersect(&a.maybe).is_empty() {
-            let text = describe_nacl_entry(e);
+            let text = e.text.clone();
             if e.action == RuleAction::Allow {
                 allows.push(text);
             } else {
@@ -459,5 +558,59 @@ mod tests {
         // A rule naming a group missing from the snapshot still matches
         // exactly its members: ENIs list their groups (none carries it).
         assert!(pkt("10.0.9.9", 2049).intersect(&a.maybe).is_empty());
+    }
+
+    /// The engine cache relies on it: a rule's peers are its peers without
+    /// atoms plus its atom peers, for every kind of peer.
+    #[test]
+    fn rule_peers_split_into_plain_and_atom_parts() {
+        use crate::engine::atoms::AtomKind;
+        let snap: Snapshot = serde_json::from_value(serde_json::json!({
+            "schema_version": 1,
+            "security_groups": [
+                {"id": "sg-a", "owner_id": "1", "ingress": [], "egress": [
+                    {"protocol": -1, "ipv4": ["0.0.0.0/0"]},
+                    {"protocol": 6, "from_port": 443, "to_port": 443, "ipv4": ["10.0.1.0/25", "52.0.0.0/8", "255.255.255.255/32"]},
+                    {"protocol": 6, "from_port": 443, "to_port": 443, "prefix_lists": ["pl-s3", "pl-corp", "pl-blind", "pl-gone"]},
+                    {"protocol": 6, "from_port": 5432, "to_port": 5432, "groups": [{"group_id": "sg-a"}, {"group_id": "sg-x", "user_id": "2"}, {"group_id": "sg-p", "vpc_peering_connection_id": "pcx-1"}]}
+                ]}
+            ],
+            "prefix_lists": [
+                {"id": "pl-s3", "name": "com.amazonaws.eu-west-1.s3", "cidrs": ["52.218.0.0/17"], "entries_known": true},
+                {"id": "pl-corp", "name": "corp", "cidrs": ["10.0.0.0/8", "192.168.0.0/16"], "entries_known": true},
+                {"id": "pl-blind", "name": "com.amazonaws.eu-west-1.s3", "entries_known": false}
+            ],
+            "network_interfaces": [
+                {"id": "eni-1", "subnet_id": "subnet-1", "vpc_id": "vpc-1",
+                 "private_ips": [{"address": "10.0.1.10", "primary": true}], "security_group_ids": ["sg-a"]}
+            ]
+        }))
+        .unwrap();
+        let (topo, _) = Topology::build(&snap);
+        let mut atoms = Atoms::default();
+        atoms.add(AtomKind::Virtual {
+            label: "app".into(),
+            subnet_cidr: Some("10.0.1.0/24".parse().unwrap()),
+            groups: vec!["sg-a".into()],
+        });
+        atoms.add(AtomKind::Service {
+            service: "s3".into(),
+            region: "eu-west-1".into(),
+        });
+        atoms.add(AtomKind::Virtual {
+            label: "peer".into(),
+            subnet_cidr: None,
+            groups: vec!["sg-x".into()],
+        });
+        let sg = topo.security_group("sg-a").unwrap();
+        for rule in &sg.egress {
+            let full = sg_rule_peers(&topo, &atoms, rule, Some("1"));
+            let plain = sg_rule_peers(&topo, &Atoms::default(), rule, Some("1"));
+            let at = sg_rule_atom_peers(&topo, &atoms, rule, Some("1"));
+            assert!(at.maybe.iter().all(|iv| iv.lo >= ATOM_BASE), "{at:?}");
+            let join = |a: &[Iv], b: &[Iv]| merge_intervals([a, b].concat());
+            assert_eq!(full.sure, join(&plain.sure, &at.sure), "{rule:?}");
+            assert_eq!(full.maybe, join(&plain.maybe, &at.maybe), "{rule:?}");
+        }
     }
 }

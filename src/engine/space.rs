@@ -138,33 +138,34 @@ impl Space {
     }
 
     pub fn subtract(&self, other: &Space) -> Space {
-        let mut cur = self.cubes.clone();
-        for b in &other.cubes {
-            if cur.is_empty() {
-                break;
-            }
-            let mut next = Vec::with_capacity(cur.len());
-            for a in &cur {
-                cube_subtract(a, b, &mut next);
-            }
-            cur = next;
-        }
-        let mut s = Space { cubes: cur };
+        let mut s = Space {
+            cubes: subtract_cubes(self.cubes.clone(), &other.cubes),
+        };
         s.coalesce();
         s
     }
 
     pub fn union(&self, other: &Space) -> Space {
-        let extra = other.subtract(self);
-        let mut cubes = self.cubes.clone();
-        cubes.extend(extra.cubes);
+        if other.cubes.is_empty() {
+            return self.clone();
+        }
+        if self.cubes.is_empty() {
+            return other.clone();
+        }
+        // What `other` adds, kept disjoint; one coalescing for the whole.
+        let mut cubes = subtract_cubes(other.cubes.clone(), &self.cubes);
+        cubes.extend_from_slice(&self.cubes);
         let mut s = Space { cubes };
         s.coalesce();
         s
     }
 
+    /// Cube by cube, stopping at the first one `other` does not cover (no
+    /// subtraction result is built).
     pub fn is_subset_of(&self, other: &Space) -> bool {
-        self.subtract(other).is_empty()
+        self.cubes
+            .iter()
+            .all(|c| subtract_cubes(vec![*c], &other.cubes).is_empty())
     }
 
     /// Restrict one dimension to a set of intervals.
@@ -200,60 +201,65 @@ impl Space {
         }
     }
 
-    /// Merge cubes that differ in exactly one dimension where they touch.
-    /// Keeps spaces small; does not change the set.
+    /// Merge cubes that differ in exactly one dimension where they touch,
+    /// until no two do. Keeps spaces small; does not change the set (and
+    /// nothing outside this module sees how a set is cut into cubes).
+    ///
+    /// Per dimension, sorting by the other dimensions puts the cubes that
+    /// could merge along it next to each other (they are disjoint, so no
+    /// other cube sits between two that touch): one linear pass merges
+    /// them. A round is O(n log n), where comparing all pairs was O(n^2)
+    /// per merge found.
     fn coalesce(&mut self) {
         if self.cubes.len() < 2 {
             return;
         }
         loop {
-            let mut merged = false;
-            self.cubes.sort();
-            let mut i = 0;
-            while i < self.cubes.len() {
-                let mut j = i + 1;
-                while j < self.cubes.len() {
-                    if let Some(m) = try_merge(&self.cubes[i], &self.cubes[j]) {
-                        self.cubes[i] = m;
-                        self.cubes.swap_remove(j);
-                        merged = true;
-                    } else {
-                        j += 1;
+            let before = self.cubes.len();
+            for d in 0..DIMS {
+                self.cubes.sort_unstable_by(|a, b| {
+                    (0..DIMS)
+                        .filter(|&e| e != d)
+                        .map(|e| a[e].cmp(&b[e]))
+                        .find(|o| o.is_ne())
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                        .then(a[d].lo.cmp(&b[d].lo))
+                });
+                let mut out: Vec<Cube> = Vec::with_capacity(self.cubes.len());
+                for c in self.cubes.drain(..) {
+                    if let Some(last) = out.last_mut() {
+                        let same = (0..DIMS).all(|e| e == d || last[e] == c[e]);
+                        if same && last[d].hi.saturating_add(1) >= c[d].lo {
+                            last[d].hi = last[d].hi.max(c[d].hi);
+                            continue;
+                        }
                     }
+                    out.push(c);
                 }
-                i += 1;
+                self.cubes = out;
             }
-            if !merged {
+            if self.cubes.len() == before || self.cubes.len() < 2 {
                 break;
             }
         }
-        self.cubes.sort();
+        self.cubes.sort_unstable();
     }
 }
 
-fn try_merge(a: &Cube, b: &Cube) -> Option<Cube> {
-    let mut diff = None;
-    for d in 0..DIMS {
-        if a[d] != b[d] {
-            if diff.is_some() {
-                return None;
-            }
-            diff = Some(d);
+/// The parts of `cubes` outside every cube of `minus`, pairwise disjoint
+/// (not coalesced).
+fn subtract_cubes(mut cur: Vec<Cube>, minus: &[Cube]) -> Vec<Cube> {
+    for b in minus {
+        if cur.is_empty() {
+            break;
         }
+        let mut next = Vec::with_capacity(cur.len());
+        for a in &cur {
+            cube_subtract(a, b, &mut next);
+        }
+        cur = next;
     }
-    let d = diff?;
-    let (x, y) = if a[d].lo <= b[d].lo {
-        (a[d], b[d])
-    } else {
-        (b[d], a[d])
-    };
-    if x.hi.checked_add(1)? >= y.lo {
-        let mut m = *a;
-        m[d] = Iv::new(x.lo, x.hi.max(y.hi));
-        Some(m)
-    } else {
-        None
-    }
+    cur
 }
 
 /// Sort and merge overlapping or adjacent intervals.
@@ -305,7 +311,38 @@ impl Transform {
         self
     }
 
+    /// When every dimension is copied from a distinct dimension of the same
+    /// range (the identity, the reply's swap), the transform is a bijection
+    /// of the packet space: it maps disjoint cubes to disjoint cubes, and
+    /// its preimages are the inverse map. `from[e]` is the dimension that
+    /// dimension `e` comes from.
+    fn permutation(&self) -> Option<[usize; DIMS]> {
+        let mut from = [0; DIMS];
+        let mut used = [false; DIMS];
+        for (e, m) in self.0.iter().enumerate() {
+            match m {
+                Map::Orig(d) if !used[*d] && FULL[*d] == FULL[e] => {
+                    used[*d] = true;
+                    from[e] = *d;
+                }
+                _ => return None,
+            }
+        }
+        Some(from)
+    }
+
     pub fn apply(&self, s: &Space) -> Space {
+        if let Some(from) = self.permutation() {
+            let mut out = Space {
+                cubes: s
+                    .cubes
+                    .iter()
+                    .map(|c| std::array::from_fn(|e| c[from[e]]))
+                    .collect(),
+            };
+            out.coalesce();
+            return out;
+        }
         let mut out = Space::empty();
         for c in &s.cubes {
             let mut n = FULL;
@@ -322,6 +359,19 @@ impl Transform {
 
     /// Original flows for which *some* packet of the leg lies in `leg`.
     pub fn exist_preimage(&self, leg: &Space) -> Space {
+        if let Some(from) = self.permutation() {
+            let mut cubes = Vec::with_capacity(leg.cubes.len());
+            for b in &leg.cubes {
+                let mut o = FULL;
+                for e in 0..DIMS {
+                    o[from[e]] = b[e];
+                }
+                cubes.push(o);
+            }
+            let mut out = Space { cubes };
+            out.coalesce();
+            return out;
+        }
         let mut out = Space::empty();
         'cubes: for b in &leg.cubes {
             let mut o = FULL;
@@ -346,6 +396,10 @@ impl Transform {
     /// Original flows (within `orig`) for which *every* packet of the leg
     /// lies in `leg`.
     pub fn forall_preimage(&self, orig: &Space, leg: &Space) -> Space {
+        if self.permutation().is_some() {
+            // A bijection: the flows whose image lies in `leg`.
+            return orig.intersect(&self.exist_preimage(leg));
+        }
         let bad = self.apply(orig).subtract(leg);
         orig.subtract(&self.exist_preimage(&bad))
     }

@@ -503,7 +503,7 @@ impl Topology {
                 if d != "default" && !self.dhcp.contains_key(d) {
                     w.note(
                         "dhcp-options-missing",
-                        format!("DHCP options {d} of {} were not captured; name resolution is assumed to use the Amazon resolver only if they are", v.id),
+                        format!("DHCP options {d} of {} were not captured; names that interface endpoints answer through private DNS resolve to unknown", v.id),
                         [v.id.as_str(), d],
                     );
                 }

@@ -146,20 +146,75 @@ pub(crate) fn route_table(o: &Obj, s: &mut Sink) -> Result<RouteTable, Problem> 
             Err(p) => s.invalid_field(&id, &format!("Associations[{i}]: {p}")),
         }
     }
+    // Skipping an unreadable route could let a less specific one carry
+    // traffic that the real route drops or sends elsewhere, turning
+    // "blocked" into "reachable". So a route whose destination is known
+    // keeps it, with an unknown target (the flows it matches are unknown);
+    // a route whose destination is unreadable makes every lookup in this
+    // table unknown (issue 6).
     let mut routes = Vec::new();
-    for (i, r) in s.soft(&id, opt_list(o, "Routes")).iter().enumerate() {
-        let res = match r {
-            Value::Object(r) => route(r),
-            _ => Err("not an object".to_string()),
-        };
-        match res {
-            Ok(r) => routes.push(r),
-            Err(p) => s.warn(
+    let mut table_unknown = false;
+    let listed = match opt_list(o, "Routes") {
+        Ok(l) => l,
+        Err(p) => {
+            s.warn(
                 "invalid-input",
                 &[&id],
-                format!("{id}: Routes[{i}]: {p}; route skipped"),
-            ),
+                format!("{id}: {p}; every route of {id} is unknown"),
+            );
+            table_unknown = true;
+            &[]
         }
+    };
+    for (i, r) in listed.iter().enumerate() {
+        let Value::Object(r) = r else {
+            s.warn(
+                "invalid-input",
+                &[&id],
+                format!("{id}: Routes[{i}] is not an object; every route of {id} is unknown"),
+            );
+            table_unknown = true;
+            continue;
+        };
+        match route(r) {
+            Ok(r) => routes.push(r),
+            Err(RouteProblem::Destination(p)) => {
+                s.warn(
+                    "invalid-input",
+                    &[&id],
+                    format!("{id}: Routes[{i}]: {p}; every route of {id} is unknown"),
+                );
+                table_unknown = true;
+            }
+            Err(RouteProblem::Target(destination, p)) => {
+                s.warn(
+                    "invalid-input",
+                    &[&id],
+                    format!(
+                        "{id}: Routes[{i}]: {p}; the route to {destination} is kept with an \
+                         unknown target"
+                    ),
+                );
+                let blackhole = opt_str(r, "State")
+                    .ok()
+                    .flatten()
+                    .is_some_and(|st| st.eq_ignore_ascii_case("blackhole"));
+                routes.push(Route {
+                    destination,
+                    target: RouteTarget::Other(UNREADABLE_TARGET.into()),
+                    active: !blackhole,
+                    origin: None,
+                });
+            }
+        }
+    }
+    if table_unknown {
+        routes = vec![Route {
+            destination: RouteDestination::Ipv4(Ipv4Net::default()),
+            target: RouteTarget::Other(UNREADABLE_TARGET.into()),
+            active: true,
+            origin: None,
+        }];
     }
     Ok(RouteTable {
         vpc_id,
@@ -181,8 +236,20 @@ fn association(a: &Obj) -> Result<(bool, Option<String>, Option<String>), Proble
     ))
 }
 
-fn route(o: &Obj) -> Result<Route, Problem> {
-    let destination = if let Some(c) = opt_v4net(o, "DestinationCidrBlock")? {
+/// The target of a route that could not be read: the engine treats it
+/// like any target outside the snapshot, so the flows it matches are
+/// unknown.
+pub(crate) const UNREADABLE_TARGET: &str = "unreadable-route-target";
+
+/// Why a route could not be read: its destination (then no lookup in its
+/// table can be trusted) or only the rest (the destination is known).
+enum RouteProblem {
+    Destination(Problem),
+    Target(RouteDestination, Problem),
+}
+
+fn route_destination(o: &Obj) -> Result<RouteDestination, Problem> {
+    Ok(if let Some(c) = opt_v4net(o, "DestinationCidrBlock")? {
         RouteDestination::Ipv4(c)
     } else if let Some(c) = opt_v6net(o, "DestinationIpv6CidrBlock")? {
         RouteDestination::Ipv6(c)
@@ -194,14 +261,21 @@ fn route(o: &Obj) -> Result<Route, Problem> {
              DestinationPrefixListId)"
                 .into(),
         );
-    };
-    let active = !opt_str(o, "State")?.is_some_and(|st| st.eq_ignore_ascii_case("blackhole"));
-    Ok(Route {
-        destination,
-        target: route_target(o)?,
-        active,
-        origin: opt_string(o, "Origin")?,
     })
+}
+
+fn route(o: &Obj) -> Result<Route, RouteProblem> {
+    let destination = route_destination(o).map_err(RouteProblem::Destination)?;
+    let rest = || -> Result<Route, Problem> {
+        let active = !opt_str(o, "State")?.is_some_and(|st| st.eq_ignore_ascii_case("blackhole"));
+        Ok(Route {
+            destination: destination.clone(),
+            target: route_target(o)?,
+            active,
+            origin: opt_string(o, "Origin")?,
+        })
+    };
+    rest().map_err(|p| RouteProblem::Target(destination.clone(), p))
 }
 
 fn route_target(o: &Obj) -> Result<RouteTarget, Problem> {
@@ -259,19 +333,22 @@ pub(crate) fn network_acl(o: &Obj, s: &mut Sink) -> Result<NetworkAcl, Problem> 
     let id = req_str(o, "NetworkAclId")?.to_string();
     let vpc_id = req_str(o, "VpcId")?.to_string();
     let subnet_ids = s.soft(&id, list_field(o, "Associations", "SubnetId"));
+    // Entries apply in rule order, first match wins: without one of them
+    // (a deny, say) the others could let through what the ACL stops. So an
+    // unreadable entry skips the whole ACL; its subnets then have no known
+    // ACL and every verdict through them is unknown (issue 6).
+    let whole = "the whole ACL is skipped: its rules apply in order, so the others prove \
+                 nothing without this one";
     let mut entries = Vec::new();
-    for (i, e) in s.soft(&id, opt_list(o, "Entries")).iter().enumerate() {
+    let listed = opt_list(o, "Entries").map_err(|p| format!("{p}; {whole}"))?;
+    for (i, e) in listed.iter().enumerate() {
         let res = match e {
             Value::Object(e) => nacl_entry(e),
             _ => Err("not an object".to_string()),
         };
         match res {
             Ok(e) => entries.push(e),
-            Err(p) => s.warn(
-                "invalid-input",
-                &[&id],
-                format!("{id}: Entries[{i}]: {p}; entry skipped"),
-            ),
+            Err(p) => return Err(format!("Entries[{i}]: {p}; {whole}")),
         }
     }
     Ok(NetworkAcl {

@@ -21,6 +21,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde_json::Value;
 
@@ -72,11 +73,46 @@ fn invalid(path: &Path, message: impl Into<String>) -> ImportError {
 /// Load PATH: a snapshot file written by `import`/`collect`, a directory of
 /// AWS API responses (read recursively), or a single AWS API response file.
 pub fn load(path: &Path) -> Result<Snapshot, ImportError> {
+    load_with_phases(path).map(|(snapshot, _)| snapshot)
+}
+
+/// Where [`load_with_phases`] spent its time. `read` + `parse` is the floor
+/// of any audit (reading the files and serde_json into `Value`); `build`
+/// is turning the values into the snapshot. For `benches/scale.rs`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LoadPhases {
+    pub files: usize,
+    pub bytes: u64,
+    pub read: std::time::Duration,
+    pub parse: std::time::Duration,
+    pub build: std::time::Duration,
+}
+
+/// [`load`], timing its phases.
+pub fn load_with_phases(path: &Path) -> Result<(Snapshot, LoadPhases), ImportError> {
+    let mut phases = LoadPhases::default();
     let meta = fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
-        return load_dir(path);
+        let snapshot = load_dir(path, &mut phases)?;
+        return Ok((snapshot, phases));
     }
-    let (text, value) = read_json(path)?;
+    let start = Instant::now();
+    let bytes = fs::read(path).map_err(|e| io_error(path, e))?;
+    phases.read = start.elapsed();
+    phases.files = 1;
+    phases.bytes = bytes.len() as u64;
+    let start = Instant::now();
+    let snapshot = load_bytes(path, bytes)?;
+    // Parsing and building are not separable here; count both as parse.
+    phases.parse = start.elapsed();
+    Ok((snapshot, phases))
+}
+
+/// Load the content of one file as [`load`] would if `path` held `bytes`:
+/// a snapshot file or a single AWS API response. Touches no file (the
+/// fuzz targets and tests feed it arbitrary bytes under AWS file names).
+pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> Result<Snapshot, ImportError> {
+    let (text, value) = parse_json(path, bytes)?;
     if value.get("schema_version").is_some() {
         return load_snapshot(path, &text, &value);
     }
@@ -88,6 +124,24 @@ pub fn load(path: &Path) -> Result<Snapshot, ImportError> {
     b.add_file(&name, &stem(path), value)
         .map_err(|m| invalid(path, m))?;
     Ok(b.finish(&name))
+}
+
+/// Create (or truncate) a file that only its owner may read and write
+/// (0600 on Unix), for snapshots: they map a whole network. An existing
+/// file gets these permissions too.
+pub fn create_private(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
 }
 
 /// Write a snapshot as `load` reads it back: pretty JSON and a newline.
@@ -124,19 +178,35 @@ fn load_snapshot(path: &Path, text: &str, value: &Value) -> Result<Snapshot, Imp
     Ok(snap)
 }
 
-fn load_dir(root: &Path) -> Result<Snapshot, ImportError> {
+fn load_dir(root: &Path, phases: &mut LoadPhases) -> Result<Snapshot, ImportError> {
     let mut files = Vec::new();
     let mut notes = Vec::new();
     let mut seen = HashSet::new();
+    let start = Instant::now();
     walk(root, "", &mut files, &mut notes, &mut seen)?;
+    phases.read += start.elapsed();
     let mut b = Builder::default();
+    // One file at a time: only the largest file's text and values are in
+    // memory at once, next to the snapshot being built.
     for (path, rel) in files {
-        let (_, value) = read_json(&path)?;
+        let start = Instant::now();
+        let bytes = fs::read(&path).map_err(|e| io_error(&path, e))?;
+        let read = Instant::now();
+        phases.files += 1;
+        phases.bytes += bytes.len() as u64;
+        let (_, value) = parse_json(&path, bytes)?;
+        let parsed = Instant::now();
         b.add_file(&rel, &stem(&path), value)
             .map_err(|m| invalid(&path, m))?;
+        phases.read += read - start;
+        phases.parse += parsed - read;
+        phases.build += parsed.elapsed();
     }
+    let start = Instant::now();
     b.sink.diags.extend(notes);
-    Ok(b.finish(&dir_label(root)))
+    let snapshot = b.finish(&dir_label(root));
+    phases.build += start.elapsed();
+    Ok(snapshot)
 }
 
 /// The folder's own name (not where it lives), for messages kept in the
@@ -225,9 +295,8 @@ fn strip_position(e: &serde_json::Error) -> String {
     msg.strip_suffix(&suffix).unwrap_or(&msg).to_string()
 }
 
-/// Read and parse one JSON file.
-fn read_json(path: &Path) -> Result<(String, Value), ImportError> {
-    let bytes = fs::read(path).map_err(|e| io_error(path, e))?;
+/// Parse the content of the JSON file `path`.
+fn parse_json(path: &Path, bytes: Vec<u8>) -> Result<(String, Value), ImportError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         invalid(
             path,

@@ -2,7 +2,7 @@
 //! (query, source, destination), each from the engine unless the query does
 //! not apply or the data to ask the engine is missing.
 
-use crate::engine::{self, FlowSpec, Settings, Verdict};
+use crate::engine::{Evaluator, FlowSpec, Settings, Verdict};
 use crate::graph::Topology;
 use crate::report::{self, QueryResult};
 use crate::snapshot::{Diagnostic, Domain, Snapshot};
@@ -80,6 +80,10 @@ pub fn run_queries(
     filters: &Filters,
 ) -> Vec<QueryResult> {
     let mut results = Vec::new();
+    // Profiles with the same groups in the same subnet ask the same
+    // questions: the evaluator answers each once (and shares filter
+    // answers between all of them), exactly as `engine::evaluate` would.
+    let mut engine = Evaluator::new(topo, settings);
     for domain in snapshot.domains.iter().filter(|d| filters.domain(d)) {
         let mode = Mode::of(domain);
         let region = sources::region_of(snapshot, domain);
@@ -126,7 +130,7 @@ pub fn run_queries(
                             let Some(source) = src.engine_source() else {
                                 continue; // unreachable: unknown origins are decided above
                             };
-                            let r = engine::evaluate(topo, &source, &target, &flow, settings);
+                            let r = engine.evaluate(&source, &target, &flow);
                             (destination, r)
                         }
                     };
@@ -146,6 +150,8 @@ pub fn run_queries(
                         notes,
                         reachable_part: result.reachable_part,
                         fixes: Vec::new(),
+                        suppressed: false,
+                        suppression_reason: None,
                     });
                 }
             }

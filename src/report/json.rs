@@ -4,14 +4,23 @@
 //! - `schema_version`: 1.
 //! - `summary`: `{total, reachable, partial, blocked, unknown,
 //!   not-applicable}` counts.
-//! - `domains[]`: `{id, name?, mode?, vpc_id?, subnet_ids, region?}`.
-//! - `queries[]`: `{id, title, severity}` of the queries run.
+//! - `domains[]`: `{id, arn?, name?, mode?, vpc_id?, subnet_ids, region?}`.
+//! - `queries[]`: `{id, title, severity, what?, why?, fix?, references?}`
+//!   of the queries run (the docs as written in the query file).
 //! - `results[]`: `{query, domain, source: {kind, name, subnet_id,
 //!   availability_zone?, security_group_ids, eni_id?}, destination, verdict,
 //!   severity, blocked_at[]: {resource, kind, direction, code, reason},
 //!   path[] and return_path[]: {resource, kind, decision, rule?}, notes?,
-//!   reachable_part?}`; verdict is one of reachable, partial, blocked,
-//!   unknown, not-applicable.
+//!   reachable_part?, fixes?, suppressed?, suppression_reason?}`; verdict is
+//!   one of reachable, partial, blocked, unknown, not-applicable. `fixes[]`:
+//!   `{summary, commands[]}` (AWS CLI lines with the real ids) on every
+//!   partial, blocked or unknown result that sagescope can remediate.
+//! - `check_infos[]`: `{id, title, severity, what, why, fix, references}` of
+//!   the compliance checks run; `checks[]`: `{check, domain?, resource,
+//!   status (pass|fail), severity, message, fixes?, suppressed?,
+//!   suppression_reason?}`, passing results included.
+//! - `suppressed: true` + `suppression_reason`: the finding is accepted in
+//!   the suppression file and does not count for the exit code.
 //! - `warnings[]`, `notes[]`: `{level, code, message, file?, ids?}`.
 //!
 //! Everything is sorted, so the same snapshot always gives the same bytes.

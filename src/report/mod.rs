@@ -7,7 +7,12 @@
 //! destination, verdict, blocked_at, path}`, `warnings`, `notes`); add
 //! fields, never rename them.
 
+pub mod compliance;
+mod finding;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 pub mod trace;
 
@@ -83,6 +88,17 @@ pub struct QueryResult {
     /// reachable or not applicable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<Remediation>,
+    /// Accepted in the suppression file: kept in the report, not counted
+    /// for the exit code.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub suppressed: bool,
+    /// The suppression's reason, when suppressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression_reason: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One way to fix a finding: what to do, and the AWS CLI commands that do it.
@@ -120,6 +136,11 @@ pub struct CheckResult {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<Remediation>,
+    /// Accepted in the suppression file (failing checks only).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub suppressed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression_reason: Option<String>,
 }
 
 /// A check that was run, with its documentation (for SARIF rules, `--help`
@@ -139,6 +160,10 @@ pub struct CheckInfo {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct DomainInfo {
     pub id: String,
+    /// `arn:aws:sagemaker:<region>:<account>:domain/<id>`, when the input
+    /// has it (DescribeDomain, ListDomains).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `VpcOnly`, `PublicInternetOnly`, or absent when unknown.
@@ -158,6 +183,7 @@ impl DomainInfo {
         subnet_ids.sort();
         DomainInfo {
             id: domain.id.clone(),
+            arn: domain.arn.clone(),
             name: domain.name.clone(),
             mode: domain.app_network_access_type.clone(),
             vpc_id: domain.vpc_id.clone(),
@@ -173,6 +199,31 @@ pub struct QueryInfo {
     pub id: String,
     pub title: String,
     pub severity: String,
+    /// The query's What / Why / Fix / References (empty when unknown), for
+    /// SARIF rules and Markdown reports.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub what: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub why: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fix: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+impl QueryInfo {
+    /// A query as the report shows it, with its documentation.
+    pub fn from_query(q: &crate::query::Query) -> QueryInfo {
+        QueryInfo {
+            id: q.id.clone(),
+            title: q.title.clone(),
+            severity: q.severity.to_string(),
+            what: q.docs.what.clone(),
+            why: q.docs.why.clone(),
+            fix: q.docs.fix.clone(),
+            references: q.docs.references.clone(),
+        }
+    }
 }
 
 /// Counts per verdict.
@@ -269,12 +320,21 @@ impl Report {
         }
     }
 
-    /// Whether a result at or above `min_severity` is
-    /// partial, blocked or unknown: the exit code 1 condition.
-    pub fn has_findings(&self, min_severity: Severity) -> bool {
-        self.results.iter().any(|r| {
-            r.verdict.is_failure() && Severity::parse(&r.severity).is_none_or(|s| s >= min_severity)
-        })
+    /// The exit code 1 condition: a partial, blocked or unknown query
+    /// result, or a failing check, at or above `fail_on`. Without
+    /// `--fail-on`, every failing query result counts (issue 2's contract)
+    /// and checks count from medium severity up: low and info checks are
+    /// advice (F8, F16, F18, AWS-managed KMS key), not broken paths.
+    pub fn has_findings(&self, fail_on: Option<Severity>) -> bool {
+        let at = |s: &str, min: Severity| Severity::parse(s).is_none_or(|s| s >= min);
+        let queries_min = fail_on.unwrap_or(Severity::Info);
+        let checks_min = fail_on.unwrap_or(Severity::Medium);
+        self.results
+            .iter()
+            .any(|r| r.verdict.is_failure() && !r.suppressed && at(&r.severity, queries_min))
+            || self.checks.iter().any(|c| {
+                c.status == CheckStatus::Fail && !c.suppressed && at(&c.severity, checks_min)
+            })
     }
 }
 
@@ -312,6 +372,8 @@ pub struct RenderOptions {
     /// Table: one row per result (default: sources sharing a verdict and
     /// its blockers are grouped on one row).
     pub expand: bool,
+    /// Table: list the remediations (`audit --fix`).
+    pub fix: bool,
 }
 
 /// `warning[code]: message (file; ids)`, one line, for stderr.
@@ -361,6 +423,8 @@ pub(crate) mod tests {
             notes: vec![],
             reachable_part: None,
             fixes: vec![],
+            suppressed: false,
+            suppression_reason: None,
         };
         let mut blocked = result("efs-nfs", src("user-profile", "alice"), Verdict::Blocked);
         blocked.blocked_at = vec![
@@ -399,6 +463,7 @@ pub(crate) mod tests {
         Report::new(
             vec![DomainInfo {
                 id: "d-1".into(),
+                arn: Some("arn:aws:sagemaker:eu-west-1:111122223333:domain/d-1".into()),
                 name: Some("prod".into()),
                 mode: Some("VpcOnly".into()),
                 vpc_id: Some("vpc-1".into()),
@@ -422,9 +487,10 @@ pub(crate) mod tests {
             r.summary.to_string(),
             "5 results: 1 reachable, 0 partial, 1 blocked, 1 unknown, 2 not applicable"
         );
-        assert!(r.has_findings(Severity::Info));
-        assert!(r.has_findings(Severity::High));
-        assert!(!r.has_findings(Severity::Critical));
+        assert!(r.has_findings(None));
+        assert!(r.has_findings(Some(Severity::Info)));
+        assert!(r.has_findings(Some(Severity::High)));
+        assert!(!r.has_findings(Some(Severity::Critical)));
         assert_eq!(r.warnings.len(), 1);
         assert_eq!(r.notes.len(), 1);
     }

@@ -28,13 +28,20 @@ pub fn render(report: &Report, w: &mut dyn io::Write, opts: &RenderOptions) -> i
             .copied()
             .filter(|r| r.verdict != Verdict::NotApplicable)
             .filter(|r| !opts.quiet || r.verdict.is_failure())
+            .filter(|r| !r.suppressed)
             .collect();
-        if opts.quiet && shown.is_empty() {
+        if opts.quiet
+            && shown.is_empty()
+            && !super::compliance::has_failing(report, Some(&domain.id))
+        {
             continue;
         }
         writeln!(w, "{}", title(domain))?;
         if shown.is_empty() {
-            writeln!(w, "  (no applicable query)")?;
+            // Quiet with only failing checks, or no query run (`--check`).
+            if !opts.quiet && !results.is_empty() {
+                writeln!(w, "  (no applicable query)")?;
+            }
         } else if opts.expand {
             writeln!(w, "{}", table(&shown, opts))?;
         } else {
@@ -45,6 +52,14 @@ pub fn render(report: &Report, w: &mut dyn io::Write, opts: &RenderOptions) -> i
                 writeln!(w, "{line}")?;
             }
         }
+        super::compliance::render_domain(report, Some(&domain.id), w, opts)?;
+        writeln!(w)?;
+    }
+    // Checks not tied to an audited domain (leftovers of deleted domains).
+    if report.checks.iter().any(|c| c.domain.is_none())
+        && (!opts.quiet || super::compliance::has_failing(report, None))
+    {
+        super::compliance::render_domain(report, None, w, opts)?;
         writeln!(w)?;
     }
     writeln!(w, "{}", report.summary)
