@@ -59,13 +59,22 @@ pub fn render_domain(
             head.push_str(&format!(", {suppressed} suppressed"));
         }
         writeln!(w, "{head}")?;
+        // Failing and suppressed checks get a row each; passing ones too
+        // with --expand, else one line that names them (as the query
+        // table's "not applicable" line does).
         let shown: Vec<&CheckResult> = checks
             .iter()
             .copied()
-            .filter(|c| !opts.quiet || (c.status == CheckStatus::Fail && !c.suppressed))
+            .filter(|c| match c.status {
+                CheckStatus::Fail => !opts.quiet || !c.suppressed,
+                CheckStatus::Pass => opts.expand && !opts.quiet,
+            })
             .collect();
         if !shown.is_empty() {
             writeln!(w, "{}", checks_table(&shown, opts))?;
+        }
+        if !opts.expand && !opts.quiet && passed > 0 {
+            writeln!(w, "{}", passed_line(&checks))?;
         }
     }
     if opts.fix {
@@ -120,7 +129,7 @@ fn status_cell(c: &CheckResult, opts: &RenderOptions) -> Cell {
 }
 
 /// Failing checks one per row (most severe first), then suppressed ones,
-/// then passing ones grouped per check (one row per result with --expand).
+/// then the passing ones given (one row per result: --expand).
 fn checks_table(checks: &[&CheckResult], opts: &RenderOptions) -> Table {
     let mut t = new_table(
         opts,
@@ -152,45 +161,33 @@ fn checks_table(checks: &[&CheckResult], opts: &RenderOptions) -> Table {
             Cell::new(message),
         ]);
     }
-    let passing: Vec<&CheckResult> = checks
-        .iter()
-        .copied()
-        .filter(|c| c.status == CheckStatus::Pass)
-        .collect();
-    if opts.expand {
-        for c in passing {
-            t.add_row(vec![
-                Cell::new(&c.check),
-                Cell::new(&c.severity),
-                status_cell(c, opts),
-                Cell::new(&c.resource),
-                Cell::new(&c.message),
-            ]);
-        }
-        return t;
-    }
-    let mut by_check: BTreeMap<&str, Vec<&CheckResult>> = BTreeMap::new();
-    for c in passing {
-        by_check.entry(c.check.as_str()).or_default().push(c);
-    }
-    for (check, members) in by_check {
-        let first = members[0];
-        let mut resources: Vec<&str> = members.iter().map(|c| c.resource.as_str()).collect();
-        resources.dedup();
-        let message = if members.len() == 1 {
-            first.message.clone()
-        } else {
-            format!("{} resources pass", members.len())
-        };
+    for c in checks.iter().filter(|c| c.status == CheckStatus::Pass) {
         t.add_row(vec![
-            Cell::new(check),
-            Cell::new(&first.severity),
-            status_cell(first, opts),
-            Cell::new(resources.join("\n")),
-            Cell::new(message),
+            Cell::new(&c.check),
+            Cell::new(&c.severity),
+            status_cell(c, opts),
+            Cell::new(&c.resource),
+            Cell::new(&c.message),
         ]);
     }
     t
+}
+
+/// `passed: domain-vpc-only, efs-mount-target-in-each-az (3 resources), …
+/// (--expand lists them)`.
+fn passed_line(checks: &[&CheckResult]) -> String {
+    let mut by_check: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in checks.iter().filter(|c| c.status == CheckStatus::Pass) {
+        *by_check.entry(c.check.as_str()).or_default() += 1;
+    }
+    let names: Vec<String> = by_check
+        .into_iter()
+        .map(|(check, n)| match n {
+            1 => check.to_string(),
+            n => format!("{check} ({n} resources)"),
+        })
+        .collect();
+    format!("passed: {} (--expand lists them)", names.join(", "))
 }
 
 /// `suppressed: logs (12 results): no SDK jobs in this domain`.
