@@ -277,7 +277,7 @@ pub fn render_doc(c: &CheckInfo, w: &mut dyn io::Write) -> io::Result<()> {
     writeln!(w, "severity {}", c.severity)?;
     for (heading, text) in [("What", &c.what), ("Why", &c.why), ("Fix", &c.fix)] {
         writeln!(w, "\n{heading}")?;
-        for line in wrap(text, 78) {
+        for line in super::reflow(text, 78) {
             writeln!(w, "  {line}")?;
         }
     }
@@ -286,22 +286,4 @@ pub fn render_doc(c: &CheckInfo, w: &mut dyn io::Write) -> io::Result<()> {
         writeln!(w, "  - {r}")?;
     }
     Ok(())
-}
-
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + 1 + word.len() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push(line);
-    }
-    out
 }

@@ -402,25 +402,13 @@ fn not_applicable_block(results: &[&QueryResult], quiet: bool) -> Option<String>
     if quiet {
         return None;
     }
-    let mut by_reason: BTreeMap<&str, (Vec<&str>, usize)> = BTreeMap::new();
-    for r in results
-        .iter()
-        .filter(|r| r.verdict == Verdict::NotApplicable)
-    {
-        let reason = r.notes.first().map(String::as_str).unwrap_or("");
-        let e = by_reason.entry(reason).or_default();
-        if !e.0.contains(&r.query.as_str()) {
-            e.0.push(&r.query);
-        }
-        e.1 += 1;
-    }
-    if by_reason.is_empty() {
+    let groups = super::not_applicable_groups(results);
+    if groups.is_empty() {
         return None;
     }
-    let lines: Vec<String> = by_reason
+    let lines: Vec<String> = groups
         .into_iter()
-        .map(|(reason, (mut qs, n))| {
-            qs.sort();
+        .map(|(reason, qs, n)| {
             let qs: Vec<String> = qs.iter().map(|q| code(q)).collect();
             let mut line = format!(
                 "➖ Not applicable: {} ({})",

@@ -16,6 +16,7 @@ pub mod sarif;
 pub mod table;
 pub mod trace;
 
+use std::collections::BTreeMap;
 use std::io;
 
 use serde::{Deserialize, Serialize};
@@ -340,6 +341,58 @@ impl Report {
 
 /// The report's result order: domain, query, source (kind, name, subnet,
 /// ...), destination.
+/// The not-applicable results folded per reason (the reason is the
+/// result's first note): `(reason, sorted query ids, number of results)`,
+/// for the one-line-per-reason summaries of the table and Markdown.
+pub fn not_applicable_groups<'a>(
+    results: &[&'a QueryResult],
+) -> Vec<(&'a str, Vec<&'a str>, usize)> {
+    let mut by_reason: BTreeMap<&str, (Vec<&str>, usize)> = BTreeMap::new();
+    for r in results
+        .iter()
+        .filter(|r| r.verdict == Verdict::NotApplicable)
+    {
+        let reason = r.notes.first().map(String::as_str).unwrap_or("");
+        let entry = by_reason.entry(reason).or_default();
+        if !entry.0.contains(&r.query.as_str()) {
+            entry.0.push(&r.query);
+        }
+        entry.1 += 1;
+    }
+    by_reason
+        .into_iter()
+        .map(|(reason, (mut queries, n))| {
+            queries.sort();
+            (reason, queries, n)
+        })
+        .collect()
+}
+
+/// Re-wrap prose (docs text, whose TOML line breaks are the author's, not
+/// ours) to `width` columns; blank lines stay paragraph breaks.
+pub fn reflow(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, para) in text.trim().split("\n\n").enumerate() {
+        if i > 0 {
+            out.push(String::new());
+        }
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.len() + 1 + word.len() > width {
+                out.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            out.push(line);
+        }
+    }
+    out
+}
+
 pub fn sort_results(results: &mut [QueryResult]) {
     results.sort_by(|a, b| {
         (&a.domain, &a.query, &a.source, &a.destination).cmp(&(
@@ -399,7 +452,13 @@ pub fn write_diagnostic(w: &mut dyn io::Write, d: &Diagnostic) -> io::Result<()>
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
     use crate::engine::Direction;
+
+    #[test]
+    fn reflow_wraps_and_keeps_paragraphs() {
+        assert_eq!(reflow("a b\nc dd\n\n e", 4), ["a b", "c dd", "", "e"]);
+    }
 
     pub(crate) fn sample() -> Report {
         let src = |kind: &str, name: &str| SourceRef {

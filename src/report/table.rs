@@ -281,22 +281,9 @@ fn new_table(opts: &RenderOptions, header: &[&str]) -> Table {
 
 /// `not applicable: ecr-api, ecr-dkr (4 results): no custom image is configured`
 fn not_applicable_lines(results: &[&QueryResult]) -> Vec<String> {
-    let mut by_reason: BTreeMap<&str, (Vec<&str>, usize)> = BTreeMap::new();
-    for r in results
-        .iter()
-        .filter(|r| r.verdict == Verdict::NotApplicable)
-    {
-        let reason = r.notes.first().map(String::as_str).unwrap_or("");
-        let entry = by_reason.entry(reason).or_default();
-        if !entry.0.contains(&r.query.as_str()) {
-            entry.0.push(&r.query);
-        }
-        entry.1 += 1;
-    }
-    by_reason
+    super::not_applicable_groups(results)
         .into_iter()
-        .map(|(reason, (mut queries, n))| {
-            queries.sort();
+        .map(|(reason, queries, n)| {
             let plural = if n == 1 { "" } else { "s" };
             let mut line = format!(
                 "not applicable: {} ({n} result{plural})",
