@@ -14,11 +14,20 @@
 //! - audit: `query::run_queries` with every built-in query and every
 //!   source of every domain (results kept, as `audit` keeps them);
 //! - trace: one `engine::evaluate` on the loaded topology (an app ENI to
-//!   the SageMaker API endpoint, tcp/443), as `sagescope trace` runs it.
+//!   the SageMaker API endpoint, tcp/443), as `sagescope trace` runs it,
+//!   right after loading (best of 5).
+//!
+//! Each phase is also measured in CPU seconds of the child (user + system,
+//! /proc/self/stat), and the ratios are computed on those: on a shared
+//! machine wall clock also counts the time other work held the cores. The
+//! read+parse CPU time comes from a separate pass that reads and parses
+//! every file into `serde_json::Value` (one at a time, as the importer
+//! does) before the import; load+topology is the whole import (its own
+//! reading and parsing included) and `Topology::build`.
 //!
 //! Peak RSS is VmHWM from /proc/self/status, read in the child before the
 //! audit (snapshot + topology) and at the end (with every result held).
-//! Timings are wall clock; with `--repeat R` each phase keeps its minimum
+//! With `--repeat R` each phase keeps its minimum
 //! over R children (the machine is shared: the minimum is the least noisy).
 
 use std::path::{Path, PathBuf};
@@ -30,7 +39,10 @@ use sagescope::graph::Topology;
 use sagescope::query::{self, Filters};
 use sagescope::snapshot::{EndpointType, PortRange, Protocol};
 
-/// What one child measured, one scale.
+/// What one child measured, one scale. Times in seconds (trace in ms);
+/// `cpu_*` are this process's CPU seconds (user + system) for the phase:
+/// on a shared machine they do not count the time other work held the
+/// cores, so the ratios are computed on them.
 #[derive(Debug, Clone, Default)]
 struct Sample {
     files: usize,
@@ -43,15 +55,23 @@ struct Sample {
     rss_model_kb: u64,
     rss_peak_kb: u64,
     trace_ms: f64,
+    cpu_read_parse: f64,
+    cpu_load_topology: f64,
+    cpu_audit: f64,
 }
 
 impl Sample {
     fn total(&self) -> f64 {
         self.read_parse + self.import + self.topology + self.audit
     }
+    /// The pipeline as `audit` runs it: load (its own read and parse
+    /// included), topology, audit. The floor pass is not part of it.
+    fn cpu_total(&self) -> f64 {
+        self.cpu_load_topology + self.cpu_audit
+    }
     fn to_line(&self) -> String {
         format!(
-            "SAMPLE {} {} {} {} {} {} {} {} {} {}",
+            "SAMPLE {} {} {} {} {} {} {} {} {} {} {} {} {}",
             self.files,
             self.bytes,
             self.read_parse,
@@ -61,7 +81,10 @@ impl Sample {
             self.results,
             self.rss_model_kb,
             self.rss_peak_kb,
-            self.trace_ms
+            self.trace_ms,
+            self.cpu_read_parse,
+            self.cpu_load_topology,
+            self.cpu_audit
         )
     }
     fn from_line(line: &str) -> Option<Sample> {
@@ -77,6 +100,9 @@ impl Sample {
             rss_model_kb: f[7].parse().ok()?,
             rss_peak_kb: f[8].parse().ok()?,
             trace_ms: f[9].parse().ok()?,
+            cpu_read_parse: f[10].parse().ok()?,
+            cpu_load_topology: f[11].parse().ok()?,
+            cpu_audit: f[12].parse().ok()?,
         })
     }
     /// Keep the fastest of each phase (and the largest RSS).
@@ -89,9 +115,53 @@ impl Sample {
             trace_ms: self.trace_ms.min(o.trace_ms),
             rss_model_kb: self.rss_model_kb.max(o.rss_model_kb),
             rss_peak_kb: self.rss_peak_kb.max(o.rss_peak_kb),
+            cpu_read_parse: self.cpu_read_parse.min(o.cpu_read_parse),
+            cpu_load_topology: self.cpu_load_topology.min(o.cpu_load_topology),
+            cpu_audit: self.cpu_audit.min(o.cpu_audit),
             ..self
         }
     }
+}
+
+/// CPU seconds (user + system) this process has used so far, from
+/// /proc/self/stat (clock ticks of 10 ms: fine for phases of seconds).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) in parens.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of stat(5): 12 and 13 here.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The floor of any audit: read every JSON file of the folder and parse it
+/// with serde_json into `Value`, one file at a time (as the importer
+/// does). Returns (wall seconds, CPU seconds).
+fn read_parse_floor(dir: &Path) -> (f64, f64) {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("read the folder")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "json") {
+                out.push(p);
+            }
+        }
+    }
+    let (wall, cpu) = (Instant::now(), cpu_seconds());
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    for f in files {
+        let bytes = std::fs::read(&f).expect("read a file");
+        let v: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+        std::hint::black_box(&v);
+    }
+    (wall.elapsed().as_secs_f64(), cpu_seconds() - cpu)
 }
 
 fn vm_hwm_kb() -> u64 {
@@ -107,19 +177,18 @@ fn vm_hwm_kb() -> u64 {
 
 /// The child: measure one scale's folder.
 fn child(dir: &Path) {
+    let (_, cpu_read_parse) = read_parse_floor(dir);
+    let cpu = cpu_seconds();
     let (snapshot, phases) = sagescope::import::load_with_phases(dir).expect("import");
     let start = Instant::now();
     let (topo, _) = Topology::build(&snapshot);
     let topology = start.elapsed();
+    let cpu_load_topology = cpu_seconds() - cpu;
     let rss_model_kb = vm_hwm_kb();
 
-    let queries = query::builtin_queries().expect("built-in queries");
-    let settings = Settings::default();
-    let start = Instant::now();
-    let results = query::run_queries(&snapshot, &topo, &queries, &settings, &Filters::default());
-    let audit = start.elapsed();
-
-    // trace: a real app ENI to its VPC's SageMaker API endpoint.
+    // trace, right after loading as `sagescope trace` runs it: a real app
+    // ENI to its VPC's SageMaker API endpoint, tcp/443 (best of 5, each
+    // with a fresh engine cache).
     let eni = snapshot
         .network_interfaces
         .iter()
@@ -147,16 +216,26 @@ fn child(dir: &Path) {
         dst_ports: PortRange::single(443),
         src_ports: None,
     };
-    let start = Instant::now();
-    let r = engine::evaluate(
-        &topo,
-        &Source::Eni(eni.id.clone()),
-        &Target::Ip(to),
-        &flow,
-        &settings,
-    );
-    let trace = start.elapsed();
-    assert!(!r.path.is_empty());
+    let settings = Settings::default();
+    let mut trace = Duration::MAX;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let r = engine::evaluate(
+            &topo,
+            &Source::Eni(eni.id.clone()),
+            &Target::Ip(to),
+            &flow,
+            &settings,
+        );
+        trace = trace.min(start.elapsed());
+        assert!(!r.path.is_empty());
+    }
+
+    let queries = query::builtin_queries().expect("built-in queries");
+    let (start, cpu) = (Instant::now(), cpu_seconds());
+    let results = query::run_queries(&snapshot, &topo, &queries, &settings, &Filters::default());
+    let audit = start.elapsed();
+    let cpu_audit = cpu_seconds() - cpu;
 
     let s = Sample {
         files: phases.files,
@@ -169,6 +248,9 @@ fn child(dir: &Path) {
         rss_model_kb,
         rss_peak_kb: vm_hwm_kb(),
         trace_ms: trace.as_secs_f64() * 1e3,
+        cpu_read_parse,
+        cpu_load_topology,
+        cpu_audit,
     };
     println!("{}", s.to_line());
 }
@@ -262,8 +344,9 @@ fn main() {
     }
 
     println!();
+    println!("Wall clock (s):");
     println!(
-        "| scale | files | size (MB) | read+parse (s) | import (s) | topology (s) | audit (s) | results | total (s) | RSS snapshot+topology (MB) | peak RSS (MB) | trace (ms) |"
+        "| scale | files | size (MB) | read+parse | import | topology | audit | results | total | RSS snapshot+topology (MB) | peak RSS (MB) | trace (ms) |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (scale, s, _) in &samples {
@@ -283,12 +366,29 @@ fn main() {
         );
     }
     println!();
+    println!("CPU (s, user + system of the child):");
+    println!(
+        "| scale | read+parse (floor pass) | load+topology | audit | total (load+topology+audit) | audit / read+parse |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for (scale, s, _) in &samples {
+        println!(
+            "| {scale}x | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            s.cpu_read_parse,
+            s.cpu_load_topology,
+            s.cpu_audit,
+            s.cpu_total(),
+            s.cpu_audit / s.cpu_read_parse.max(0.01)
+        );
+    }
+    println!();
     let at = |k: u32| samples.iter().find(|(s, _, _)| *s == k).map(|(_, s, _)| s);
     let verdict = |ok: bool| if ok { "meets" } else { "MISSES" };
     if let Some(s) = at(8) {
-        let r = s.audit / s.read_parse;
+        let r = s.cpu_audit / s.cpu_read_parse.max(0.01);
+        let w = s.audit / s.read_parse;
         println!(
-            "audit / read+parse at 8x: {r:.2} (target <= 3: {})",
+            "audit / read+parse at 8x: {r:.2} on CPU time, {w:.2} on wall clock (target <= 3: {})",
             verdict(r <= 3.0)
         );
         let m = s.rss_model_kb as f64 * 1024.0 / s.bytes as f64;
@@ -305,9 +405,10 @@ fn main() {
         );
     }
     if let (Some(a), Some(b)) = (at(1), at(16)) {
-        let r = b.total() / a.total();
+        let r = b.cpu_total() / a.cpu_total();
+        let w = b.total() / a.total();
         println!(
-            "whole pipeline time(16x) / time(1x): {r:.1} (target <= 20: {})",
+            "whole pipeline time(16x) / time(1x): {r:.1} on CPU time, {w:.1} on wall clock (target <= 20: {})",
             verdict(r <= 20.0)
         );
     }

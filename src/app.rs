@@ -365,13 +365,16 @@ fn input_diagnostics(snapshot: &Snapshot, topo_diags: Vec<Diagnostic>) -> Vec<Di
             .as_deref()
             .map(|r| format!(" on {r}"))
             .unwrap_or_default();
-        let mut d = Diagnostic::warning(
-            "collection-gap",
+        // The collector's own gap: the run stopped at its --timeout.
+        let message = if gap.api.starts_with("sagescope:") {
+            format!("{}; every result is unknown", gap.error)
+        } else {
             format!(
                 "{}{on} could not be read ({}); results that depend on it are unknown",
                 gap.api, gap.error
-            ),
-        );
+            )
+        };
+        let mut d = Diagnostic::warning("collection-gap", message);
         if let Some(r) = &gap.resource {
             d = d.with_ids([r.clone()]);
         }
@@ -527,13 +530,15 @@ fn trace(opts: &TraceOptions, io: &mut Streams<'_>) -> Result<Outcome> {
     check_source_exists(&snapshot, &opts.from, &opts.path)?;
     let settings = engine_settings(&opts.engine)?;
     let (topo, topo_diags) = Topology::build(&snapshot);
-    let result = engine::evaluate(
+    let mut result = engine::evaluate(
         &topo,
         &opts.from,
         &Target::Ip(opts.to),
         &opts.flow,
         &settings,
     );
+    // Data the collector could not read may lie on the path.
+    query::gaps::apply_to_path(&snapshot, &mut result);
 
     let (warnings, notes) = report::split_diagnostics(input_diagnostics(&snapshot, topo_diags));
     let has_ports = opts.flow.protocol.has_ports();
@@ -770,7 +775,7 @@ fn show_query(
                 ("Fix", &q.docs.fix),
             ] {
                 writeln!(w, "\n{heading}")?;
-                for line in reflow(text, 78) {
+                for line in crate::report::reflow(text, 78) {
                     writeln!(w, "  {line}")?;
                 }
             }
@@ -794,39 +799,9 @@ fn generate_to(
     Ok(Outcome::Clean)
 }
 
-/// Re-wrap the docs text (TOML line breaks are the author's, not ours);
-/// blank lines stay paragraph breaks.
-fn reflow(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, para) in text.trim().split("\n\n").enumerate() {
-        if i > 0 {
-            out.push(String::new());
-        }
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && line.len() + 1 + word.len() > width {
-                out.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        if !line.is_empty() {
-            out.push(line);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reflow_wraps_and_keeps_paragraphs() {
-        assert_eq!(reflow("a b\nc dd\n\n e", 4), ["a b", "c dd", "", "e"]);
-    }
 
     #[test]
     fn ip_ranges_parse() {

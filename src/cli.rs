@@ -93,11 +93,17 @@ pub struct LiveArgs {
     #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_CONCURRENCY as u16,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Timeout of the whole collection run, in seconds. When it expires,
+    /// what was not collected yet is recorded as gaps: the snapshot says it
+    /// is incomplete, the results that depend on it are unknown, exit 1.
+    #[arg(long, value_name = "SECS", default_value_t = crate::collect::DEFAULT_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: u64,
     /// Timeout of one API call attempt, in seconds (throttling and 5xx
     /// answers are retried by the SDK with backoff).
-    #[arg(long, value_name = "SECS", default_value_t = crate::collect::DEFAULT_TIMEOUT_SECS,
+    #[arg(long, value_name = "SECS", default_value_t = crate::collect::DEFAULT_CALL_TIMEOUT_SECS,
           value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: u64,
+    pub call_timeout: u64,
 }
 
 /// Without the `aws` feature there is nothing to reach.
@@ -127,6 +133,7 @@ impl LiveArgs {
             domain_ids,
             concurrency: usize::from(self.concurrency),
             timeout: std::time::Duration::from_secs(self.timeout),
+            call_timeout: std::time::Duration::from_secs(self.call_timeout),
             progress,
         }
     }
@@ -726,6 +733,44 @@ mod tests {
         );
         assert!(try_parse_from(["sagescope", "audit", "p", "--ephemeral-ports", "9-1"]).is_err());
         assert!(try_parse_from(["sagescope", "audit", "p", "-v", "-q"]).is_err());
+    }
+
+    /// `--timeout` bounds the whole run, `--call-timeout` one attempt.
+    #[cfg(feature = "aws")]
+    #[test]
+    fn collect_timeouts() {
+        use std::time::Duration;
+        let inv = try_parse_from(["sagescope", "collect", "-o", "s.json"]).unwrap();
+        let Invocation::Collect(c) = inv else {
+            panic!()
+        };
+        assert_eq!(c.live.timeout, Duration::from_secs(600));
+        assert_eq!(c.live.call_timeout, Duration::from_secs(30));
+        let inv = try_parse_from([
+            "sagescope",
+            "collect",
+            "-o",
+            "s.json",
+            "--timeout",
+            "5",
+            "--call-timeout",
+            "2",
+        ])
+        .unwrap();
+        let Invocation::Collect(c) = inv else {
+            panic!()
+        };
+        assert_eq!(c.live.timeout, Duration::from_secs(5));
+        assert_eq!(c.live.call_timeout, Duration::from_secs(2));
+        for bad in [
+            ["--timeout", "0"],
+            ["--call-timeout", "0"],
+            ["--call-timeout", "601"],
+        ] {
+            let mut args = vec!["sagescope", "collect", "-o", "s.json"];
+            args.extend(bad);
+            assert!(try_parse_from(args).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -277,6 +277,13 @@ async fn every_page_is_collected() {
         .map(|a| a.as_str().unwrap())
         .collect();
     for op in c.calls.keys() {
+        let name = op.split(':').nth(1).unwrap_or_default();
+        assert!(
+            ["Describe", "List", "Get"]
+                .iter()
+                .any(|p| name.starts_with(p)),
+            "{op} is not a read-only operation"
+        );
         let iam = op.replacen("efs:", "elasticfilesystem:", 1);
         assert!(
             allowed.contains(&iam.as_str()),
@@ -366,4 +373,148 @@ async fn a_call_that_keeps_failing_becomes_a_gap() {
     assert_eq!(s.gaps.len(), 1, "{:?}", s.gaps);
     assert_eq!(s.gaps[0].api, "ec2:DescribeVpcEndpoints");
     assert_eq!(down.num_calls(), 3, "the SDK's three attempts");
+}
+
+/// The importer's rule, live: an unreadable route keeps its destination
+/// with an unknown target, an unreadable destination makes its table
+/// unknown, and an unreadable NACL entry skips the whole ACL. Nothing is
+/// silently dropped, so no verdict through them can be `reachable`.
+#[tokio::test]
+async fn unreadable_routes_and_acl_entries_make_verdicts_unknown() {
+    use aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput;
+    use aws_sdk_ec2::Client as Ec2;
+    use sagescope::snapshot::{RouteDestination, RouteTarget};
+    let local = || {
+        ec2t::Route::builder()
+            .destination_cidr_block("10.0.0.0/16")
+            .gateway_id("local")
+            .build()
+    };
+    let tables = mock!(Ec2::describe_route_tables).then_output(move || {
+        DescribeRouteTablesOutput::builder()
+            .route_tables(
+                ec2t::RouteTable::builder()
+                    .route_table_id("rtb-1")
+                    .vpc_id("vpc-1")
+                    .associations(ec2t::RouteTableAssociation::builder().main(true).build())
+                    .routes(local())
+                    // A destination without any target.
+                    .routes(
+                        ec2t::Route::builder()
+                            .destination_cidr_block("0.0.0.0/0")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .route_tables(
+                ec2t::RouteTable::builder()
+                    .route_table_id("rtb-2")
+                    .vpc_id("vpc-1")
+                    .routes(local())
+                    // An unreadable destination.
+                    .routes(
+                        ec2t::Route::builder()
+                            .destination_cidr_block("10.300.0.0/16")
+                            .nat_gateway_id("nat-1")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let entry = |n: i32, protocol: &str| {
+        ec2t::NetworkAclEntry::builder()
+            .rule_number(n)
+            .egress(false)
+            .protocol(protocol)
+            .rule_action(ec2t::RuleAction::Allow)
+            .cidr_block("0.0.0.0/0")
+            .build()
+    };
+    let acls = mock!(Ec2::describe_network_acls).then_output(move || {
+        DescribeNetworkAclsOutput::builder()
+            .network_acls(
+                ec2t::NetworkAcl::builder()
+                    .network_acl_id("acl-1")
+                    .vpc_id("vpc-1")
+                    .associations(
+                        ec2t::NetworkAclAssociation::builder()
+                            .subnet_id("subnet-1")
+                            .build(),
+                    )
+                    .entries(entry(100, "-1"))
+                    // A deny the engine would need; unreadable protocol.
+                    .entries(entry(90, "bogus"))
+                    .build(),
+            )
+            .network_acls(
+                ec2t::NetworkAcl::builder()
+                    .network_acl_id("acl-2")
+                    .vpc_id("vpc-1")
+                    .entries(entry(100, "-1"))
+                    .build(),
+            )
+            .build()
+    });
+    let c = run(vec![tables, acls]).await;
+    let s = &c.snapshot;
+    let unreadable = RouteTarget::Other("unreadable-route-target".into());
+
+    let rtb1 = s.route_tables.iter().find(|t| t.id == "rtb-1").unwrap();
+    assert_eq!(rtb1.routes.len(), 2, "nothing dropped: {:?}", rtb1.routes);
+    let default = rtb1
+        .routes
+        .iter()
+        .find(|r| r.destination == RouteDestination::Ipv4("0.0.0.0/0".parse().unwrap()))
+        .expect("the route without a target is kept");
+    assert_eq!(default.target, unreadable);
+
+    let rtb2 = s.route_tables.iter().find(|t| t.id == "rtb-2").unwrap();
+    assert_eq!(rtb2.routes.len(), 1, "the whole table is unknown");
+    assert_eq!(rtb2.routes[0].target, unreadable);
+    assert_eq!(
+        rtb2.routes[0].destination,
+        RouteDestination::Ipv4("0.0.0.0/0".parse().unwrap())
+    );
+
+    assert_eq!(
+        ids(&s.network_acls, |a| &a.id),
+        ["acl-2"],
+        "acl-1 is skipped as a whole"
+    );
+    let msgs: Vec<&str> = s.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    for want in [
+        "rtb-1: Routes[1]: no target",
+        "kept with an unknown target",
+        "rtb-2: Routes[1]: \"10.300.0.0/16\" is not an IPv4 CIDR block; every route of rtb-2 is unknown",
+        "acl-1: Entries[1]: rule 90:",
+        "the whole ACL is skipped",
+    ] {
+        assert!(msgs.iter().any(|m| m.contains(want)), "{want:?} in {msgs:?}");
+    }
+
+    // The verdicts from subnet-1 (no readable ACL, main table with an
+    // unknown default route) are never reachable.
+    let (topo, _) = sagescope::graph::Topology::build(s);
+    let results = sagescope::query::run_queries(
+        s,
+        &topo,
+        &sagescope::query::builtin_queries().unwrap(),
+        &sagescope::engine::Settings::default(),
+        &sagescope::query::Filters::default(),
+    );
+    let from_subnet: Vec<_> = results
+        .iter()
+        .filter(|r| r.source.subnet_id == "subnet-1")
+        .collect();
+    assert!(!from_subnet.is_empty());
+    for r in from_subnet {
+        assert_ne!(
+            r.verdict,
+            sagescope::engine::Verdict::Reachable,
+            "{} {}",
+            r.query,
+            r.destination
+        );
+    }
 }

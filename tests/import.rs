@@ -117,7 +117,7 @@ fn vpc_endpoint_gateway_prefix_list_and_route() {
     assert_eq!(ep.endpoint_type, EndpointType::Gateway);
     assert_eq!(ep.state.as_deref(), Some("available"));
     assert_eq!(ep.route_table_ids.len(), 2);
-    assert!(!ep.private_dns_enabled);
+    assert_eq!(ep.private_dns_enabled, Some(false));
     assert!(ep
         .policy_document
         .as_deref()
@@ -252,7 +252,7 @@ fn vpn_gateway_and_interface_endpoint() {
     let s = batfish("test-vpc-endpoint-interface");
     let ep = &s.vpc_endpoints[0];
     assert_eq!(ep.endpoint_type, EndpointType::Interface);
-    assert!(ep.private_dns_enabled);
+    assert_eq!(ep.private_dns_enabled, Some(true));
     assert_eq!(ep.network_interface_ids, ["eni-0084b734451ba23ca"]);
     assert_eq!(ep.security_group_ids, ["sg-0973207c61f3466e1"]);
     let eni = s

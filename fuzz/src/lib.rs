@@ -538,7 +538,7 @@ pub struct EpS {
     route_tables: Vec<Id>,
     groups: Vec<Id>,
     enis: Vec<Id>,
-    private_dns: bool,
+    private_dns: Option<bool>,
     restrictive_policy: bool,
 }
 

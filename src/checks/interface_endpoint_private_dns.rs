@@ -42,7 +42,11 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
         let region = cx.region(d);
         let r = region.as_deref();
         for ep in cx.interface_endpoints(vpc) {
-            if ep.private_dns_enabled {
+            // Unreadable in the input: the importer warned; no verdict.
+            let Some(enabled) = ep.private_dns_enabled else {
+                continue;
+            };
+            if enabled {
                 out.push(Finding::pass(
                     dom,
                     &ep.id,

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -155,6 +156,11 @@ pub struct Calls {
     limit: Semaphore,
     record: Mutex<Record>,
     progress: Option<ProgressBar>,
+    /// Calls started and not finished yet, by a serial number.
+    in_flight: Mutex<BTreeMap<u64, (Api, Option<String>)>>,
+    next: AtomicU64,
+    /// The run's `--timeout` expired: nothing more is recorded.
+    expired: AtomicBool,
 }
 
 /// One request in flight: counts it and logs it when finished.
@@ -163,7 +169,11 @@ pub struct Started<'a> {
     api: Api,
     resource: Option<String>,
     at: Instant,
+    key: u64,
 }
+
+/// The gap that says a run was cut short by its `--timeout`.
+pub const RUN_TIMEOUT_API: &str = "sagescope:collect";
 
 impl Calls {
     pub fn new(concurrency: usize, progress: Option<ProgressBar>) -> Calls {
@@ -171,6 +181,9 @@ impl Calls {
             limit: Semaphore::new(concurrency.max(1)),
             record: Mutex::new(Record::default()),
             progress,
+            in_flight: Mutex::new(BTreeMap::new()),
+            next: AtomicU64::new(0),
+            expired: AtomicBool::new(false),
         }
     }
 
@@ -187,23 +200,64 @@ impl Calls {
             pb.inc_length(1);
             pb.set_message(api.to_string());
         }
+        let key = self.next.fetch_add(1, Ordering::Relaxed);
+        self.in_flight
+            .lock()
+            .unwrap()
+            .insert(key, (api, resource.map(str::to_string)));
         Started {
             calls: self,
             api,
             resource: resource.map(str::to_string),
             at: Instant::now(),
+            key,
         }
+    }
+
+    /// The run's `--timeout` expired: each call in flight becomes a gap,
+    /// plus one for the calls not made yet. Later outcomes are ignored.
+    pub fn expire(&self, after: Duration) {
+        if self.expired.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let pending = std::mem::take(&mut *self.in_flight.lock().unwrap());
+        let mut rec = self.record.lock().unwrap();
+        let secs = after.as_secs_f64();
+        for (api, resource) in pending.into_values() {
+            rec.gaps.push(Gap {
+                api: api.to_string(),
+                resource,
+                iam_action: Some(api.iam.join(", ")),
+                error: format!("not finished when the run's --timeout ({secs} s) expired"),
+            });
+        }
+        rec.gaps.push(Gap {
+            api: RUN_TIMEOUT_API.to_string(),
+            resource: None,
+            iam_action: None,
+            error: format!(
+                "the collection run stopped at its --timeout ({secs} s) before every call was \
+                 made: the snapshot is incomplete"
+            ),
+        });
+        tracing::warn!(
+            target: "sagescope::collect",
+            "the run's --timeout ({secs} s) expired: the snapshot is incomplete"
+        );
     }
 
     pub fn warn(&self, d: Diagnostic) {
         self.record.lock().unwrap().diagnostics.push(d);
     }
 
-    pub fn into_record(self) -> Record {
+    /// What the run recorded (the calls of tasks still being aborted
+    /// after a `--timeout` add nothing more).
+    pub fn take_record(&self) -> Record {
+        self.expired.store(true, Ordering::SeqCst);
         if let Some(pb) = &self.progress {
             pb.finish_and_clear();
         }
-        self.record.into_inner().unwrap()
+        std::mem::take(&mut *self.record.lock().unwrap())
     }
 
     /// A single (not paginated) call.
@@ -231,6 +285,9 @@ impl Started<'_> {
     }
 
     fn count(&self) {
+        if self.calls.expired.load(Ordering::SeqCst) {
+            return;
+        }
         *self
             .calls
             .record
@@ -246,6 +303,7 @@ impl Started<'_> {
 
     /// The call succeeded after `pages` pages.
     pub fn ok(self, pages: u32) {
+        self.calls.in_flight.lock().unwrap().remove(&self.key);
         self.count();
         tracing::info!(
             target: "sagescope::collect",
@@ -274,6 +332,10 @@ impl Started<'_> {
 
     /// Record `f` as a gap.
     pub fn fail_with(self, f: Failure) -> Failure {
+        self.calls.in_flight.lock().unwrap().remove(&self.key);
+        if self.calls.expired.load(Ordering::SeqCst) {
+            return f;
+        }
         tracing::warn!(
             target: "sagescope::collect",
             "{} {} failed after {} ms: {}",

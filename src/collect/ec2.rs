@@ -17,6 +17,7 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use super::call::{api, pages, Calls};
 use super::Ctx;
+use crate::import::ec2::{acl_entries, table_routes, RouteRead};
 use crate::snapshot::*;
 
 fn filter(name: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
@@ -261,33 +262,42 @@ fn route_target(r: &t::Route) -> Option<RouteTarget> {
         .find_map(|(v, make)| v.map(|v| make(v.to_string())))
 }
 
-fn route(r: &t::Route) -> Result<Route, String> {
+fn route(r: &t::Route) -> RouteRead {
     let destination = if let Some(c) = r.destination_cidr_block() {
-        RouteDestination::Ipv4(
-            c.trim()
-                .parse()
-                .map_err(|_| format!("{c:?} is not an IPv4 CIDR block"))?,
-        )
+        match c.trim().parse() {
+            Ok(n) => RouteDestination::Ipv4(n),
+            Err(_) => return RouteRead::NoDestination(format!("{c:?} is not an IPv4 CIDR block")),
+        }
     } else if let Some(c) = r.destination_ipv6_cidr_block() {
-        RouteDestination::Ipv6(
-            c.trim()
-                .parse()
-                .map_err(|_| format!("{c:?} is not an IPv6 CIDR block"))?,
-        )
+        match c.trim().parse() {
+            Ok(n) => RouteDestination::Ipv6(n),
+            Err(_) => return RouteRead::NoDestination(format!("{c:?} is not an IPv6 CIDR block")),
+        }
     } else if let Some(p) = r.destination_prefix_list_id() {
         RouteDestination::PrefixList(p.to_string())
     } else {
-        return Err("no destination".into());
+        return RouteRead::NoDestination(
+            "no destination (DestinationCidrBlock, DestinationIpv6CidrBlock or \
+             DestinationPrefixListId)"
+                .into(),
+        );
     };
-    let active = !r
+    let blackhole = r
         .state()
         .is_some_and(|s| s.as_str().eq_ignore_ascii_case("blackhole"));
-    Ok(Route {
-        destination,
-        target: route_target(r).ok_or("no target")?,
-        active,
-        origin: r.origin().map(|o| o.as_str().to_string()),
-    })
+    match route_target(r) {
+        Some(target) => RouteRead::Route(Route {
+            destination,
+            target,
+            active: !blackhole,
+            origin: r.origin().map(|o| o.as_str().to_string()),
+        }),
+        None => RouteRead::NoTarget {
+            destination,
+            blackhole,
+            problem: "no target (GatewayId, NatGatewayId, NetworkInterfaceId, ...)".into(),
+        },
+    }
 }
 
 pub(crate) fn route_table(w: &Calls, rt: &t::RouteTable) -> Option<RouteTable> {
@@ -309,19 +319,11 @@ pub(crate) fn route_table(w: &Calls, rt: &t::RouteTable) -> Option<RouteTable> {
         subnet_ids.extend(owned(a.subnet_id()));
         gateway_ids.extend(owned(a.gateway_id()));
     }
-    let mut routes = Vec::new();
-    for (i, r) in rt.routes().iter().enumerate() {
-        match route(r) {
-            Ok(r) => routes.push(r),
-            Err(p) => w.warn(
-                Diagnostic::warning(
-                    "invalid-input",
-                    format!("{id}: Routes[{i}]: {p}; route skipped"),
-                )
-                .with_ids([id.clone()]),
-            ),
-        }
-    }
+    // The importer's rule: an unreadable route keeps its destination with
+    // an unknown target, an unreadable destination makes the table unknown.
+    let routes = table_routes(&id, Ok(rt.routes().iter().map(route).collect()), &mut |m| {
+        w.warn(Diagnostic::warning("invalid-input", m).with_ids([id.clone()]))
+    });
     Some(RouteTable {
         vpc_id,
         main,
@@ -396,19 +398,19 @@ fn nacl_entry(e: &t::NetworkAclEntry) -> Result<NaclEntry, String> {
 pub(crate) fn network_acl(w: &Calls, a: &t::NetworkAcl) -> Option<NetworkAcl> {
     let id = a.network_acl_id()?.to_string();
     let vpc_id = a.vpc_id()?.to_string();
-    let mut entries = Vec::new();
-    for (i, e) in a.entries().iter().enumerate() {
-        match nacl_entry(e) {
-            Ok(e) => entries.push(e),
-            Err(p) => w.warn(
-                Diagnostic::warning(
-                    "invalid-input",
-                    format!("{id}: Entries[{i}]: {p}; entry skipped"),
-                )
-                .with_ids([id.clone()]),
-            ),
+    // The importer's rule: one unreadable entry skips the whole ACL, so
+    // that its subnets' verdicts are unknown rather than decided by the
+    // entries that remain.
+    let entries = match acl_entries(a.entries().iter().map(nacl_entry)) {
+        Ok(e) => e,
+        Err(p) => {
+            w.warn(
+                Diagnostic::warning("invalid-input", format!("{id}: {p}; skipped"))
+                    .with_ids([id.clone()]),
+            );
+            return None;
         }
-    }
+    };
     Some(NetworkAcl {
         vpc_id,
         is_default: a.is_default().unwrap_or(false),
@@ -567,7 +569,7 @@ pub(crate) fn vpc_endpoint(e: &t::VpcEndpoint) -> Option<VpcEndpoint> {
             .filter_map(|g| owned(g.group_id()))
             .collect(),
         network_interface_ids: strings(e.network_interface_ids()),
-        private_dns_enabled: e.private_dns_enabled().unwrap_or(false),
+        private_dns_enabled: e.private_dns_enabled(),
         policy_document: owned(e.policy_document()),
         ip_address_type: e.ip_address_type().map(|t| t.as_str().to_string()),
         tags: tags(e.tags()),
@@ -926,26 +928,30 @@ pub(crate) async fn vpc_parts(ctx: &Ctx, vpc_id: &str) -> VpcParts {
         )
         .unwrap_or_default()
     };
+    // Polled in this order, so the calls queue for `--concurrency` permits
+    // (a fair semaphore) in this order: first the slowest one, whose result
+    // the later steps (groups by id, prefix lists) wait for, then route
+    // tables (also needed by the prefix-list step).
     let (
+        security_groups,
+        route_tables,
         (mut vpcs, dhcp_options),
         dns_support,
         dns_hostnames,
         subnets,
-        route_tables,
         network_acls,
-        security_groups,
         vpc_endpoints,
         nat_gateways,
         internet_gateways,
         network_interfaces,
     ) = tokio::join!(
+        security_groups,
+        route_tables,
         vpcs,
         attribute(t::VpcAttributeName::EnableDnsSupport),
         attribute(t::VpcAttributeName::EnableDnsHostnames),
         subnets,
-        route_tables,
         network_acls,
-        security_groups,
         vpc_endpoints,
         nat_gateways,
         internet_gateways,

@@ -18,7 +18,9 @@
 //! Partial failure is normal: a call that is denied or keeps failing after
 //! the SDK's retries becomes a [`Gap`] and the run goes on. Only a failure
 //! to reach AWS at all (no credentials, no network) on the first call ends
-//! the run with an error.
+//! the run with an error. The whole run is bounded by `--timeout`: what is
+//! still in flight then becomes gaps, plus one gap saying the snapshot is
+//! incomplete (`query::gaps` then makes every verdict unknown).
 
 mod call;
 mod ec2;
@@ -53,8 +55,11 @@ pub struct LiveOptions {
     pub domain_ids: Vec<String>,
     /// Requests in flight at most.
     pub concurrency: usize,
-    /// Timeout of one request attempt.
+    /// Timeout of the whole run (`--timeout`): what is not collected by
+    /// then becomes gaps.
     pub timeout: Duration,
+    /// Timeout of one request attempt (`--call-timeout`).
+    pub call_timeout: Duration,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
 }
@@ -68,13 +73,17 @@ impl Default for LiveOptions {
             domain_ids: Vec::new(),
             concurrency: DEFAULT_CONCURRENCY,
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            call_timeout: Duration::from_secs(DEFAULT_CALL_TIMEOUT_SECS),
             progress: false,
         }
     }
 }
 
 pub const DEFAULT_CONCURRENCY: usize = 8;
-pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// `--timeout`: the whole run.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
+/// `--call-timeout`: one request attempt.
+pub const DEFAULT_CALL_TIMEOUT_SECS: u64 = 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
@@ -126,7 +135,7 @@ pub async fn load_config(opts: &LiveOptions) -> Result<(SdkConfig, String), Coll
     if let Some(u) = &opts.endpoint_url {
         loader = loader.endpoint_url(u);
     }
-    let attempt = opts.timeout;
+    let attempt = opts.call_timeout;
     loader = loader.timeout_config(
         TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(5).min(attempt))
@@ -203,13 +212,36 @@ pub async fn collect(
         calls: Calls::new(opts.concurrency, progress),
     });
 
-    let domains = domains(&ctx, region, opts).await?;
+    // The whole run is bounded by `--timeout`. When it expires, the
+    // pending work is dropped (its tasks aborted), every call still in
+    // flight becomes a gap, and one more gap says the run was cut short:
+    // data of calls not made yet is missing and nothing tells which, so
+    // every verdict is unknown. Never a partial snapshot that looks whole.
     let mut snap = Snapshot::new();
-    gather(&ctx, &domains, &mut snap).await;
-    snap.domains = domains;
+    let mut listed: Option<Vec<Domain>> = None;
+    let run = async {
+        let ds = domains(&ctx, region, opts).await?;
+        listed = Some(ds.clone());
+        gather(&ctx, &ds, &mut snap).await;
+        Ok::<(), CollectError>(())
+    };
+    let outcome = tokio::time::timeout(opts.timeout, run).await;
+    match outcome {
+        Ok(r) => r?,
+        Err(_) => ctx.calls.expire(opts.timeout),
+    }
+    snap.domains = match listed {
+        Some(ds) => ds,
+        // Cut short before the domains were described.
+        None => {
+            let ids: BTreeSet<&String> = opts.domain_ids.iter().collect();
+            ids.into_iter().map(|id| bare_domain(id, None)).collect()
+        }
+    };
 
-    let ctx = Arc::into_inner(ctx).expect("every task has finished");
-    let record = ctx.calls.into_record();
+    // Aborted tasks may still hold the context for a moment: take the
+    // record out instead of waiting for them.
+    let record = ctx.calls.take_record();
     snap.gaps = record.gaps;
     snap.diagnostics = record.diagnostics;
     snap.normalize();

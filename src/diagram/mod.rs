@@ -719,10 +719,7 @@ impl<'a> Builder<'a> {
             }
             let mut c = Component::new(key, Kind::InterfaceEndpoint, format!("{svc} endpoint"));
             c.lines.push(e.id.clone());
-            let mut flags = vec![format!(
-                "private DNS {}",
-                if e.private_dns_enabled { "on" } else { "off" }
-            )];
+            let mut flags = vec![format!("private DNS {}", e.private_dns_label())];
             if let Some(st) = e.state.as_deref().filter(|s| *s != "available") {
                 flags.push(st.to_string());
             }

@@ -31,7 +31,7 @@ pub enum AtomKind {
 }
 
 /// Addresses a rule matches: `sure` ⊆ `maybe`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct AddrMatch {
     pub sure: Vec<Iv>,
     pub maybe: Vec<Iv>,

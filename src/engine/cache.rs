@@ -21,10 +21,11 @@ use std::rc::Rc;
 
 use ipnet::Ipv4Net;
 
-use super::atoms::Atoms;
+use super::atoms::{AddrMatch, Atoms};
 use super::rules::{
     self, nacl_rules, sg_rule_admits, sg_set_admits, sg_set_atom_admits, Admits, NaclRules,
 };
+use super::space::Cube;
 use crate::graph::Topology;
 use crate::snapshot::{NetworkAcl, SecurityGroup, SgRule};
 
@@ -42,6 +43,13 @@ pub struct Cache {
     topo: usize,
     cidr_sigs: HashMap<Vec<Option<Option<Ipv4Net>>>, u32>,
     nacl: HashMap<(usize, bool, u32), Rc<NaclRules>>,
+    /// The same, keyed by what each entry covers of the atoms (the only
+    /// way atoms reach a NACL's packets): evaluations whose sources sit
+    /// in different subnets that no entry tells apart share one answer.
+    nacl_by_cover: HashMap<(usize, bool, Vec<AddrMatch>), Rc<NaclRules>>,
+    /// Endpoint policy documents (by address in the topology) -> whether
+    /// the document is the default full-access policy.
+    full_access: HashMap<(usize, usize), bool>,
     /// Without atoms.
     sg_rule: HashMap<(usize, bool), Rc<Admits>>,
     /// Without atoms.
@@ -84,11 +92,34 @@ impl Cache {
         egress: bool,
     ) -> Rc<NaclRules> {
         self.check(topo);
-        let key = (acl as *const NetworkAcl as usize, egress, sig.cidr);
-        self.nacl
-            .entry(key)
+        let id = acl as *const NetworkAcl as usize;
+        if let Some(r) = self.nacl.get(&(id, egress, sig.cidr)) {
+            return r.clone();
+        }
+        // `nacl_rules` reads the atoms only through `cover_cidr` of each
+        // entry's CIDR, whose concrete part is the CIDR itself.
+        let cover: Vec<AddrMatch> = acl
+            .entries
+            .iter()
+            .filter(|e| e.egress == egress)
+            .filter_map(|e| e.cidr)
+            .map(|n| atoms.cover_cidr_atoms(n))
+            .collect();
+        let r = self
+            .nacl_by_cover
+            .entry((id, egress, cover))
             .or_insert_with(|| Rc::new(nacl_rules(atoms, acl, egress)))
-            .clone()
+            .clone();
+        self.nacl.insert((id, egress, sig.cidr), r.clone());
+        r
+    }
+
+    /// [`super::dns::is_full_access_policy`], once per document.
+    pub(super) fn full_access(&mut self, doc: &str) -> bool {
+        *self
+            .full_access
+            .entry((doc.as_ptr() as usize, doc.len()))
+            .or_insert_with(|| super::dns::is_full_access_policy(doc))
     }
 
     /// One rule of `sg`: (its packets without atoms, those to or from the
@@ -125,13 +156,15 @@ impl Cache {
         (plain, at)
     }
 
-    /// The groups of one ENI, one direction.
+    /// The groups of one ENI, one direction, inside `within` (the packets
+    /// the path can present: see [`super::space::Space::clip`]).
     pub(super) fn sg_set(
         &mut self,
         topo: &Topology,
         atoms: &Atoms,
         groups: &[String],
         egress: bool,
+        within: &Cube,
     ) -> Admits {
         self.check(topo);
         // Missing groups are all alike (0): any one makes `maybe` full.
@@ -147,9 +180,12 @@ impl Cache {
             .entry((ids, egress))
             .or_insert_with(|| Rc::new(sg_set_admits(topo, &Atoms::default(), groups, egress)))
             .clone();
-        let at = sg_set_atom_admits(topo, atoms, groups, egress);
+        // Clipped before the union: the shared part can hold a cube per
+        // member of every referenced group.
+        let plain = plain.clip(within);
+        let at = sg_set_atom_admits(topo, atoms, groups, egress).clip(within);
         if at.maybe.is_empty() {
-            return (*plain).clone();
+            return plain;
         }
         Admits {
             sure: plain.sure.union(&at.sure),

@@ -101,10 +101,8 @@ pub(super) fn resolve_service(
     };
     let v = topo.vpc(vpc_id);
     let endpoints: Vec<_> = topo
-        .snapshot
-        .vpc_endpoints
-        .iter()
-        .filter(|e| e.vpc_id == vpc_id && e.service_name == name)
+        .endpoints_of_vpc(vpc_id)
+        .filter(|e| e.service_name == name)
         .collect();
     let gateway = endpoints
         .iter()
@@ -168,9 +166,21 @@ pub(super) fn resolve_service(
                 ep.id
             ));
         }
-        let private_dns =
-            ep.private_dns_enabled && dns_support == Some(true) && dns_hostnames == Some(true);
-        if ep.private_dns_enabled
+        // Private DNS that the input did not state (or stated unreadably)
+        // is taken as possibly on: the name may resolve to the endpoint or
+        // to the public addresses, so the verdict is unknown at best.
+        if ep.private_dns_enabled.is_none() {
+            unknown = true;
+            cx.note(format!(
+                "whether {} has private DNS enabled is not in the snapshot; {host} may resolve to it or to the public addresses",
+                ep.id
+            ));
+        }
+        let maybe_private_dns = ep.private_dns_enabled != Some(false);
+        let private_dns = ep.private_dns_enabled == Some(true)
+            && dns_support == Some(true)
+            && dns_hostnames == Some(true);
+        if maybe_private_dns
             && (dns_support.is_none() || dns_hostnames.is_none())
             && dns_support != Some(false)
             && dns_hostnames != Some(false)
@@ -180,7 +190,7 @@ pub(super) fn resolve_service(
         }
         if private_dns
             || (unknown
-                && ep.private_dns_enabled
+                && maybe_private_dns
                 && dns_support != Some(false)
                 && dns_hostnames != Some(false))
         {
@@ -234,7 +244,7 @@ pub(super) fn resolve_service(
             .into();
         }
         // The endpoint exists but its name is not the service's.
-        let (res, code, reason) = if !ep.private_dns_enabled {
+        let (res, code, reason) = if ep.private_dns_enabled == Some(false) {
             (ep.id.clone(), "PRIVATE_DNS_DISABLED", format!("{} ({name}) has private DNS disabled, so {host} resolves to the public service addresses (F4)", ep.id))
         } else {
             (

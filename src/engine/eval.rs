@@ -27,8 +27,8 @@ use super::cache::{Cache, Sig};
 use super::result::{Blocker, Direction, Hop, PathResult, Verdict};
 use super::rules::{describe_sg_rule, nacl_witness_of, prefix_list_addrs, Admits};
 use super::space::{
-    merge_intervals, Iv, Map, Space, Transform, ADDR_MAX, DPORT, DST, FULL, IPV4_MAX, PROTO, SPORT,
-    SRC,
+    merge_intervals, Cube, Iv, Map, Space, Transform, ADDR_MAX, DPORT, DST, FULL, IPV4_MAX, PROTO,
+    SPORT, SRC,
 };
 use super::{FlowSpec, InjectAt, Settings, Source, Target};
 
@@ -678,6 +678,11 @@ impl<'a> Ctx<'a> {
         what: &str,
         rule: String,
     ) {
+        // Only the packets this branch can present to the filter matter.
+        let adm = &match leg_box(t, b) {
+            Some(c) => adm.clip(&c),
+            None => Admits::default(),
+        };
         let before = b.maybe.clone();
         let new_sure = t.forall_preimage(&b.sure, &adm.sure);
         let leg_maybe = t.apply(&b.maybe).intersect(&adm.maybe);
@@ -729,8 +734,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn sg_filter(&mut self, b: &mut Branch, groups: &[String], egress: bool, owner: &str) {
-        let adm = self.cache.sg_set(self.topo, &self.atoms, groups, egress);
         let t = b.leg.fwd;
+        let within = leg_box(t, b).unwrap_or(FULL);
+        let adm = self
+            .cache
+            .sg_set(self.topo, &self.atoms, groups, egress, &within);
         // Witness on what arrives; when nothing does, on the candidate
         // (ideal) packets, so the hop still names the rules that matter.
         let leg = t.apply(if b.maybe.is_empty() {
@@ -1391,7 +1399,7 @@ impl<'a> Ctx<'a> {
             format!("gateway endpoint for {}", ep.service_name),
         );
         if let Some(p) = &ep.policy_document {
-            if !super::dns::is_full_access_policy(p) {
+            if !self.cache.full_access(p) {
                 self.notes.insert(format!("{id} has a restrictive endpoint policy; sagescope does not evaluate IAM policies (F12)"));
             }
         }
@@ -1623,7 +1631,7 @@ impl<'a> Ctx<'a> {
                 if ep
                     .policy_document
                     .as_deref()
-                    .is_some_and(|p| !super::dns::is_full_access_policy(p))
+                    .is_some_and(|p| !self.cache.full_access(p))
                 {
                     self.notes.insert(format!("{resource} has a restrictive endpoint policy; sagescope does not evaluate IAM policies (F12)"));
                 }
@@ -1826,6 +1834,17 @@ impl From<ResolvedParts> for Resolved {
             unknown: p.unknown,
         }
     }
+}
+
+/// The smallest cube holding every packet the branch can present on the
+/// leg `t` (its ideal, maybe and sure packets, mapped): a filter's packets
+/// outside it cannot change the branch (see [`Space::clip`]). `None` when
+/// the branch holds no packet at all.
+fn leg_box(t: Transform, b: &Branch) -> Option<Cube> {
+    [&b.ideal, &b.maybe, &b.sure]
+        .into_iter()
+        .filter_map(|s| t.apply(s).bbox())
+        .reduce(|a, c| std::array::from_fn(|d| Iv::new(a[d].lo.min(c[d].lo), a[d].hi.max(c[d].hi))))
 }
 
 /// Where the subject of a blocker's reason ends (see `reason_subject`).

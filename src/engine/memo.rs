@@ -25,7 +25,8 @@
 //! Debug builds (the tests) check every memoised answer against a direct
 //! evaluation.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, VecDeque};
 use std::net::Ipv4Addr;
 
 use super::cache::Cache;
@@ -33,6 +34,9 @@ use super::eval::{self, SUBJECT_ENDS};
 use super::{FlowSpec, PathResult, Settings, Source, Target, VirtualEni};
 use crate::graph::Topology;
 use crate::snapshot::{PortRange, Protocol};
+
+/// How many subnets' answers the evaluator keeps (see `Evaluator::memo`).
+const MEMO_SUBNETS: usize = 64;
 
 /// Stands for the label in a memoised answer.
 const PLACEHOLDER: char = '\0';
@@ -71,9 +75,13 @@ pub struct Evaluator<'a> {
     topo: &'a Topology,
     settings: &'a Settings,
     cache: Cache,
-    /// `None`: the question's answer cannot be memoised (see the module
-    /// docs); it is evaluated every time.
-    memo: HashMap<Key, PathResult>,
+    /// Answers by the source's subnet, then by question. An audit asks
+    /// all the questions of one domain's subnets before moving on, so only
+    /// the answers of the last [`MEMO_SUBNETS`] subnets are kept: memory
+    /// stays bounded by a few domains, not the organisation.
+    memo: HashMap<String, HashMap<Key, PathResult>>,
+    /// The subnets in `memo`, oldest first.
+    recent: VecDeque<String>,
     /// No string of the snapshot holds the placeholder.
     memo_on: bool,
     evaluations: usize,
@@ -87,6 +95,7 @@ impl<'a> Evaluator<'a> {
             settings,
             cache: Cache::new(),
             memo: HashMap::new(),
+            recent: VecDeque::new(),
             memo_on: !any_string_contains(&topo.snapshot, PLACEHOLDER),
             evaluations: 0,
             answers: 0,
@@ -103,6 +112,21 @@ impl<'a> Evaluator<'a> {
         eval::evaluate_cached(&mut self.cache, self.topo, src, dst, flow, self.settings)
     }
 
+    /// Make room for the answers of `subnet`, forgetting the oldest
+    /// subnet's when [`MEMO_SUBNETS`] are kept.
+    fn admit_subnet(&mut self, subnet: &str) {
+        if self.memo.contains_key(subnet) {
+            return;
+        }
+        if self.recent.len() >= MEMO_SUBNETS {
+            if let Some(old) = self.recent.pop_front() {
+                self.memo.remove(&old);
+            }
+        }
+        self.recent.push_back(subnet.to_string());
+        self.memo.insert(subnet.to_string(), HashMap::new());
+    }
+
     /// Evaluate one flow. Never panics; anything it cannot decide is
     /// `unknown`.
     pub fn evaluate(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
@@ -113,9 +137,11 @@ impl<'a> Evaluator<'a> {
         let Some(key) = key(v, dst, flow).filter(|_| self.memo_on) else {
             return self.direct(src, dst, flow);
         };
-        let template = match self.memo.get(&key) {
-            Some(t) => t,
-            None => {
+        self.admit_subnet(&key.subnet);
+        let answers = self.memo.get_mut(&key.subnet).expect("admitted above");
+        let template = match answers.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
                 let placeholder = |v: &VirtualEni| VirtualEni {
                     label: PLACEHOLDER.to_string(),
                     ..v.clone()
@@ -125,8 +151,15 @@ impl<'a> Evaluator<'a> {
                     Target::Virtual(t) => Target::Virtual(placeholder(t)),
                     other => other.clone(),
                 };
-                let t = self.direct(&psrc, &pdst, flow);
-                self.memo.entry(key).or_insert(t)
+                self.evaluations += 1;
+                e.insert(eval::evaluate_cached(
+                    &mut self.cache,
+                    self.topo,
+                    &psrc,
+                    &pdst,
+                    flow,
+                    self.settings,
+                ))
             }
         };
         let r = fill(template, &v.label);

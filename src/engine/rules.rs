@@ -28,6 +28,16 @@ pub struct Admits {
     pub maybe: Space,
 }
 
+impl Admits {
+    /// The filter's packets inside one cube ([`Space::clip`]).
+    pub fn clip(&self, c: &Cube) -> Admits {
+        Admits {
+            sure: self.sure.clip(c),
+            maybe: self.maybe.clip(c),
+        }
+    }
+}
+
 /// Protocol/port cubes of a rule: (protocol, source-port dim, destination-port dim).
 fn proto_ports(protocol: Protocol, from: Option<i32>, to: Option<i32>) -> (Iv, Iv, Iv) {
     let any = Iv::new(0, 65535);

@@ -185,6 +185,34 @@ impl Space {
         s
     }
 
+    /// The smallest cube holding every packet of the set (`None` when
+    /// empty).
+    pub fn bbox(&self) -> Option<Cube> {
+        let (first, rest) = self.cubes.split_first()?;
+        let mut b = *first;
+        for c in rest {
+            for d in 0..DIMS {
+                b[d] = Iv::new(b[d].lo.min(c[d].lo), b[d].hi.max(c[d].hi));
+            }
+        }
+        Some(b)
+    }
+
+    /// The packets of the set inside one cube: a filter's packets cut down
+    /// to the few a path can meet, so the operations that follow work on a
+    /// handful of cubes instead of every rule's.
+    pub fn clip(&self, c: &Cube) -> Space {
+        let mut s = Space {
+            cubes: self
+                .cubes
+                .iter()
+                .filter_map(|a| cube_intersect(a, c))
+                .collect(),
+        };
+        s.coalesce();
+        s
+    }
+
     /// The union of the intervals of one dimension (sorted, merged).
     pub fn projection(&self, dim: usize) -> Vec<Iv> {
         merge_intervals(self.cubes.iter().map(|c| c[dim]).collect())
@@ -225,18 +253,22 @@ impl Space {
                         .unwrap_or(std::cmp::Ordering::Equal)
                         .then(a[d].lo.cmp(&b[d].lo))
                 });
-                let mut out: Vec<Cube> = Vec::with_capacity(self.cubes.len());
-                for c in self.cubes.drain(..) {
-                    if let Some(last) = out.last_mut() {
+                // Merge in place: `w` cubes are kept so far.
+                let mut w = 0;
+                for r in 0..self.cubes.len() {
+                    let c = self.cubes[r];
+                    if w > 0 {
+                        let last = &mut self.cubes[w - 1];
                         let same = (0..DIMS).all(|e| e == d || last[e] == c[e]);
                         if same && last[d].hi.saturating_add(1) >= c[d].lo {
                             last[d].hi = last[d].hi.max(c[d].hi);
                             continue;
                         }
                     }
-                    out.push(c);
+                    self.cubes[w] = c;
+                    w += 1;
                 }
-                self.cubes = out;
+                self.cubes.truncate(w);
             }
             if self.cubes.len() == before || self.cubes.len() < 2 {
                 break;
@@ -317,6 +349,13 @@ impl Transform {
     /// its preimages are the inverse map. `from[e]` is the dimension that
     /// dimension `e` comes from.
     fn permutation(&self) -> Option<[usize; DIMS]> {
+        // The two transforms of almost every leg, without the search.
+        if *self == Transform::IDENTITY {
+            return Some([PROTO, SRC, DST, SPORT, DPORT]);
+        }
+        if *self == Transform::REPLY {
+            return Some([PROTO, DST, SRC, DPORT, SPORT]);
+        }
         let mut from = [0; DIMS];
         let mut used = [false; DIMS];
         for (e, m) in self.0.iter().enumerate() {
@@ -332,6 +371,9 @@ impl Transform {
     }
 
     pub fn apply(&self, s: &Space) -> Space {
+        if *self == Transform::IDENTITY {
+            return s.clone();
+        }
         if let Some(from) = self.permutation() {
             let mut out = Space {
                 cubes: s
@@ -397,8 +439,11 @@ impl Transform {
     /// lies in `leg`.
     pub fn forall_preimage(&self, orig: &Space, leg: &Space) -> Space {
         if self.permutation().is_some() {
-            // A bijection: the flows whose image lies in `leg`.
-            return orig.intersect(&self.exist_preimage(leg));
+            // A bijection: the flows whose image lies in `leg`, that is the
+            // preimage of (image of `orig`) ∩ `leg`. Intersecting on the
+            // leg's side first keeps a large `leg` (a filter's packets) from
+            // being mapped back whole.
+            return self.exist_preimage(&self.apply(orig).intersect(leg));
         }
         let bad = self.apply(orig).subtract(leg);
         orig.subtract(&self.exist_preimage(&bad))

@@ -1766,10 +1766,7 @@ impl<'a> Cx<'a> {
                         e.id,
                         endpoint_type(e.endpoint_type),
                         if e.endpoint_type == EndpointType::Interface {
-                            format!(
-                                " · private DNS {}",
-                                if e.private_dns_enabled { "on" } else { "off" }
-                            )
+                            format!(" · private DNS {}", e.private_dns_label())
                         } else {
                             String::new()
                         }
@@ -1895,7 +1892,7 @@ impl<'a> Cx<'a> {
         let value = format!(
             "{} · {state} · private DNS {} · ENIs in {} · {}",
             e.id,
-            if e.private_dns_enabled { "on" } else { "off" },
+            e.private_dns_label(),
             if enis.is_empty() {
                 "no subnet".to_string()
             } else {
@@ -1923,7 +1920,7 @@ impl<'a> Cx<'a> {
                 },
                 "endpoint-not-available",
             );
-        } else if !e.private_dns_enabled {
+        } else if e.private_dns_enabled == Some(false) {
             item.meaning = format!(
                 "Private DNS is off: {} still resolves to public addresses, so apps never use this endpoint (F4). Fix: aws ec2 modify-vpc-endpoint --vpc-endpoint-id {} --private-dns-enabled",
                 public_name(n.service, &self.region.clone().unwrap_or_default()),

@@ -238,9 +238,36 @@ mod tests {
     #[test]
     fn scale_two_starts_with_scale_one() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        write_dir(&Options { scale: 1, seed: 5 }, a.path()).unwrap();
+        let s1 = write_dir(&Options { scale: 1, seed: 5 }, a.path()).unwrap();
         let s2 = write_dir(&Options { scale: 2, seed: 5 }, b.path()).unwrap();
         assert_eq!(s2.counts.sg_rules, 40_000);
+        // Every count of the issue doubles (mount targets follow the
+        // domains' AZs and the F3 faults, both drawn per domain).
+        let counts = |c: &Counts| {
+            [
+                c.vpcs,
+                c.subnets,
+                c.security_groups,
+                c.sg_rules,
+                c.network_acls,
+                c.nacl_entries,
+                c.interface_endpoints,
+                c.nat_gateways,
+                c.domains,
+                c.user_profiles,
+                c.shared_spaces,
+            ]
+        };
+        let doubled: Vec<usize> = counts(&s1.counts).iter().map(|n| 2 * n).collect();
+        assert_eq!(counts(&s2.counts).to_vec(), doubled);
+        let f3 = s2
+            .counts
+            .faults
+            .get("F3 no EFS mount target in one domain AZ")
+            .copied()
+            .unwrap_or(0);
+        // Every domain has 2 or 3 AZs; an F3 fault leaves one out.
+        assert!(s2.counts.mount_targets + f3 >= 2 * s2.counts.domains);
         let one = read_all(a.path());
         let two = read_all(b.path());
         // Per-resource files of scale 1 reappear unchanged at scale 2.
@@ -249,5 +276,33 @@ mod tests {
             .find(|p| p.to_string_lossy().contains("describe-user-profile-"))
             .unwrap();
         assert_eq!(one[profile], two[profile]);
+    }
+
+    /// `sagescope audit` of a generated organisation runs cleanly and the
+    /// deliberate faults show up as blocked paths (one query, to keep the
+    /// debug build's check of every memoised answer short).
+    #[test]
+    fn audit_of_a_generated_organisation_finds_the_faults() {
+        let dir = tempfile::tempdir().unwrap();
+        write_dir(&Options { scale: 1, seed: 1 }, dir.path()).unwrap();
+        let snap = crate::import::load(dir.path()).unwrap();
+        let (topo, warnings) = crate::graph::Topology::build(&snap);
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        let queries = crate::query::builtin_queries().unwrap();
+        let filters = crate::query::Filters {
+            domain_ids: vec![],
+            query_ids: vec!["sagemaker-api".into()],
+        };
+        let settings = crate::engine::Settings::default();
+        let results = crate::query::run_queries(&snap, &topo, &queries, &settings, &filters);
+        let count = |v: crate::engine::Verdict| results.iter().filter(|r| r.verdict == v).count();
+        assert!(results.len() > 1000, "{}", results.len());
+        assert!(count(crate::engine::Verdict::Reachable) > results.len() / 2);
+        let blocked = count(crate::engine::Verdict::Blocked);
+        assert!(
+            blocked > 0 && blocked < results.len() / 10,
+            "a few per cent blocked: {blocked} of {}",
+            results.len()
+        );
     }
 }

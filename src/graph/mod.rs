@@ -114,6 +114,31 @@ pub struct Topology {
     sg_members: HashMap<String, BTreeSet<u32>>,
     /// ENI id -> the endpoint / mount target / NAT gateway it belongs to.
     eni_role: HashMap<String, EniRole>,
+    /// Private IPv4 -> the lowest public IPv4 mapped to it.
+    private_to_public: HashMap<u32, u32>,
+    /// VPC id -> its subnets, endpoints and internet gateways (indexes, in
+    /// snapshot order): per-flow lookups never scan the whole snapshot.
+    subnets_of_vpc: HashMap<String, Vec<usize>>,
+    endpoints_of_vpc: HashMap<String, Vec<usize>>,
+    igws_of_vpc: HashMap<String, Vec<usize>>,
+}
+
+/// Indexes of `items` grouped by a key, each group in `items` order.
+fn group_by<'a, T>(
+    items: &'a [T],
+    keys: impl Fn(&'a T) -> Vec<&'a str>,
+) -> HashMap<String, Vec<usize>> {
+    let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, x) in items.iter().enumerate() {
+        for k in keys(x) {
+            let v = m.entry(k.to_string()).or_default();
+            // An item listing one key twice is listed once.
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    m
 }
 
 /// What an ENI is for, when it is not a plain interface.
@@ -153,6 +178,12 @@ impl Topology {
             mount_targets: index_by(&s.efs_mount_targets, |x| &x.id),
             file_systems: index_by(&s.efs_file_systems, |x| &x.id),
             dhcp: index_by(&s.dhcp_options, |x| &x.id),
+            subnets_of_vpc: group_by(&s.subnets, |x| vec![x.vpc_id.as_str()]),
+            endpoints_of_vpc: group_by(&s.vpc_endpoints, |x| vec![x.vpc_id.as_str()]),
+            igws_of_vpc: group_by(&s.internet_gateways, |x| {
+                x.vpc_ids.iter().map(String::as_str).collect()
+            }),
+            private_to_public: HashMap::new(),
             snapshot: s,
             graph: DiGraph::new(),
             node_index: HashMap::new(),
@@ -290,6 +321,12 @@ impl Topology {
                     .entry(u32::from(eip.public_ip))
                     .or_insert((owner, private));
             }
+        }
+        // In public-address order, so the lowest one wins.
+        for (public, (_, private)) in &self.public_ip_owner {
+            self.private_to_public
+                .entry(u32::from(*private))
+                .or_insert(*public);
         }
     }
 
@@ -720,10 +757,9 @@ impl Topology {
     }
     /// The public (or Elastic) address mapped to a private address, if any.
     pub fn public_ip_for_private(&self, ip: Ipv4Addr) -> Option<Ipv4Addr> {
-        self.public_ip_owner
-            .iter()
-            .find(|(_, (_, p))| *p == ip)
-            .map(|(pub_ip, _)| Ipv4Addr::from(*pub_ip))
+        self.private_to_public
+            .get(&u32::from(ip))
+            .map(|p| Ipv4Addr::from(*p))
     }
     /// Private IPv4 addresses of the members of a security group.
     pub fn group_members(&self, sg: &str) -> impl Iterator<Item = u32> + '_ {
@@ -734,10 +770,19 @@ impl Topology {
     }
     /// The internet gateways attached to a VPC.
     pub fn igws_of_vpc<'a>(&'a self, vpc: &'a str) -> impl Iterator<Item = &'a InternetGateway> {
-        self.snapshot
-            .internet_gateways
-            .iter()
-            .filter(move |g| g.vpc_ids.iter().any(|v| v == vpc))
+        self.igws_of_vpc
+            .get(vpc)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.snapshot.internet_gateways[i])
+    }
+    /// The VPC endpoints of a VPC, in snapshot order.
+    pub fn endpoints_of_vpc<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a VpcEndpoint> {
+        self.endpoints_of_vpc
+            .get(vpc)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.snapshot.vpc_endpoints[i])
     }
     /// The VPC whose CIDRs contain an address.
     pub fn vpc_containing(&self, ip: Ipv4Addr) -> Option<&Vpc> {
@@ -748,10 +793,12 @@ impl Topology {
     }
     /// The subnet (of a VPC) whose CIDR contains an address.
     pub fn subnet_containing(&self, vpc: &str, ip: Ipv4Addr) -> Option<&Subnet> {
-        self.snapshot
-            .subnets
-            .iter()
-            .find(|s| s.vpc_id == vpc && s.cidr.is_some_and(|c| c.contains(&ip)))
+        self.subnets_of_vpc
+            .get(vpc)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.snapshot.subnets[i])
+            .find(|s| s.cidr.is_some_and(|c| c.contains(&ip)))
     }
 }
 

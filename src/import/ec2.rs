@@ -146,76 +146,16 @@ pub(crate) fn route_table(o: &Obj, s: &mut Sink) -> Result<RouteTable, Problem> 
             Err(p) => s.invalid_field(&id, &format!("Associations[{i}]: {p}")),
         }
     }
-    // Skipping an unreadable route could let a less specific one carry
-    // traffic that the real route drops or sends elsewhere, turning
-    // "blocked" into "reachable". So a route whose destination is known
-    // keeps it, with an unknown target (the flows it matches are unknown);
-    // a route whose destination is unreadable makes every lookup in this
-    // table unknown (issue 6).
-    let mut routes = Vec::new();
-    let mut table_unknown = false;
-    let listed = match opt_list(o, "Routes") {
-        Ok(l) => l,
-        Err(p) => {
-            s.warn(
-                "invalid-input",
-                &[&id],
-                format!("{id}: {p}; every route of {id} is unknown"),
-            );
-            table_unknown = true;
-            &[]
-        }
-    };
-    for (i, r) in listed.iter().enumerate() {
-        let Value::Object(r) = r else {
-            s.warn(
-                "invalid-input",
-                &[&id],
-                format!("{id}: Routes[{i}] is not an object; every route of {id} is unknown"),
-            );
-            table_unknown = true;
-            continue;
-        };
-        match route(r) {
-            Ok(r) => routes.push(r),
-            Err(RouteProblem::Destination(p)) => {
-                s.warn(
-                    "invalid-input",
-                    &[&id],
-                    format!("{id}: Routes[{i}]: {p}; every route of {id} is unknown"),
-                );
-                table_unknown = true;
-            }
-            Err(RouteProblem::Target(destination, p)) => {
-                s.warn(
-                    "invalid-input",
-                    &[&id],
-                    format!(
-                        "{id}: Routes[{i}]: {p}; the route to {destination} is kept with an \
-                         unknown target"
-                    ),
-                );
-                let blackhole = opt_str(r, "State")
-                    .ok()
-                    .flatten()
-                    .is_some_and(|st| st.eq_ignore_ascii_case("blackhole"));
-                routes.push(Route {
-                    destination,
-                    target: RouteTarget::Other(UNREADABLE_TARGET.into()),
-                    active: !blackhole,
-                    origin: None,
-                });
-            }
-        }
-    }
-    if table_unknown {
-        routes = vec![Route {
-            destination: RouteDestination::Ipv4(Ipv4Net::default()),
-            target: RouteTarget::Other(UNREADABLE_TARGET.into()),
-            active: true,
-            origin: None,
-        }];
-    }
+    let reads = opt_list(o, "Routes").map(|listed| {
+        listed
+            .iter()
+            .map(|r| match r {
+                Value::Object(r) => route(r),
+                _ => RouteRead::NoDestination("not an object".into()),
+            })
+            .collect()
+    });
+    let routes = table_routes(&id, reads, &mut |m| s.warn("invalid-input", &[&id], m));
     Ok(RouteTable {
         vpc_id,
         main,
@@ -241,12 +181,107 @@ fn association(a: &Obj) -> Result<(bool, Option<String>, Option<String>), Proble
 /// unknown.
 pub(crate) const UNREADABLE_TARGET: &str = "unreadable-route-target";
 
-/// Why a route could not be read: its destination (then no lookup in its
-/// table can be trusted) or only the rest (the destination is known).
-enum RouteProblem {
-    Destination(Problem),
-    Target(RouteDestination, Problem),
+/// How one route of a table was read, by the importer (AWS JSON) and by
+/// the live collector (SDK types) alike: [`table_routes`] then applies one
+/// rule to both.
+pub(crate) enum RouteRead {
+    Route(Route),
+    /// The destination is known, the rest (target, state) is not.
+    NoTarget {
+        destination: RouteDestination,
+        blackhole: bool,
+        problem: Problem,
+    },
+    /// The destination is unreadable: no lookup in the table can be trusted.
+    NoDestination(Problem),
 }
+
+/// The routes of table `id` from what could be read of them (`Err`: the
+/// route list itself is unreadable), warning through `warn`.
+///
+/// Skipping an unreadable route could let a less specific one carry
+/// traffic that the real route drops or sends elsewhere, turning "blocked"
+/// into "reachable". So a route whose destination is known keeps it, with
+/// an unknown target (the flows it matches are unknown); a route whose
+/// destination is unreadable makes every lookup in this table unknown
+/// (issue 6).
+pub(crate) fn table_routes(
+    id: &str,
+    reads: Result<Vec<RouteRead>, Problem>,
+    warn: &mut dyn FnMut(String),
+) -> Vec<Route> {
+    let unknown_table = || {
+        vec![Route {
+            destination: RouteDestination::Ipv4(Ipv4Net::default()),
+            target: RouteTarget::Other(UNREADABLE_TARGET.into()),
+            active: true,
+            origin: None,
+        }]
+    };
+    let reads = match reads {
+        Ok(r) => r,
+        Err(p) => {
+            warn(format!("{id}: {p}; every route of {id} is unknown"));
+            return unknown_table();
+        }
+    };
+    let mut routes = Vec::new();
+    let mut table_unknown = false;
+    for (i, r) in reads.into_iter().enumerate() {
+        match r {
+            RouteRead::Route(r) => routes.push(r),
+            RouteRead::NoDestination(p) => {
+                warn(format!(
+                    "{id}: Routes[{i}]: {p}; every route of {id} is unknown"
+                ));
+                table_unknown = true;
+            }
+            RouteRead::NoTarget {
+                destination,
+                blackhole,
+                problem,
+            } => {
+                warn(format!(
+                    "{id}: Routes[{i}]: {problem}; the route to {destination} is kept with an \
+                     unknown target"
+                ));
+                routes.push(Route {
+                    destination,
+                    target: RouteTarget::Other(UNREADABLE_TARGET.into()),
+                    active: !blackhole,
+                    origin: None,
+                });
+            }
+        }
+    }
+    if table_unknown {
+        return unknown_table();
+    }
+    routes
+}
+
+/// A NACL's entries from what could be read of them.
+///
+/// Entries apply in rule order, first match wins: without one of them (a
+/// deny, say) the others could let through what the ACL stops. So one
+/// unreadable entry skips the whole ACL (`Err`); its subnets then have no
+/// known ACL and every verdict through them is unknown (issue 6). The
+/// importer and the live collector both go through here.
+pub(crate) fn acl_entries(
+    reads: impl IntoIterator<Item = Result<NaclEntry, Problem>>,
+) -> Result<Vec<NaclEntry>, Problem> {
+    let mut entries = Vec::new();
+    for (i, e) in reads.into_iter().enumerate() {
+        match e {
+            Ok(e) => entries.push(e),
+            Err(p) => return Err(format!("Entries[{i}]: {p}; {WHOLE_ACL}")),
+        }
+    }
+    Ok(entries)
+}
+
+pub(crate) const WHOLE_ACL: &str = "the whole ACL is skipped: its rules apply in order, so the \
+                                    others prove nothing without this one";
 
 fn route_destination(o: &Obj) -> Result<RouteDestination, Problem> {
     Ok(if let Some(c) = opt_v4net(o, "DestinationCidrBlock")? {
@@ -264,8 +299,11 @@ fn route_destination(o: &Obj) -> Result<RouteDestination, Problem> {
     })
 }
 
-fn route(o: &Obj) -> Result<Route, RouteProblem> {
-    let destination = route_destination(o).map_err(RouteProblem::Destination)?;
+fn route(o: &Obj) -> RouteRead {
+    let destination = match route_destination(o) {
+        Ok(d) => d,
+        Err(p) => return RouteRead::NoDestination(p),
+    };
     let rest = || -> Result<Route, Problem> {
         let active = !opt_str(o, "State")?.is_some_and(|st| st.eq_ignore_ascii_case("blackhole"));
         Ok(Route {
@@ -275,7 +313,17 @@ fn route(o: &Obj) -> Result<Route, RouteProblem> {
             origin: opt_string(o, "Origin")?,
         })
     };
-    rest().map_err(|p| RouteProblem::Target(destination.clone(), p))
+    match rest() {
+        Ok(r) => RouteRead::Route(r),
+        Err(problem) => RouteRead::NoTarget {
+            blackhole: opt_str(o, "State")
+                .ok()
+                .flatten()
+                .is_some_and(|st| st.eq_ignore_ascii_case("blackhole")),
+            destination,
+            problem,
+        },
+    }
 }
 
 fn route_target(o: &Obj) -> Result<RouteTarget, Problem> {
@@ -333,24 +381,11 @@ pub(crate) fn network_acl(o: &Obj, s: &mut Sink) -> Result<NetworkAcl, Problem> 
     let id = req_str(o, "NetworkAclId")?.to_string();
     let vpc_id = req_str(o, "VpcId")?.to_string();
     let subnet_ids = s.soft(&id, list_field(o, "Associations", "SubnetId"));
-    // Entries apply in rule order, first match wins: without one of them
-    // (a deny, say) the others could let through what the ACL stops. So an
-    // unreadable entry skips the whole ACL; its subnets then have no known
-    // ACL and every verdict through them is unknown (issue 6).
-    let whole = "the whole ACL is skipped: its rules apply in order, so the others prove \
-                 nothing without this one";
-    let mut entries = Vec::new();
-    let listed = opt_list(o, "Entries").map_err(|p| format!("{p}; {whole}"))?;
-    for (i, e) in listed.iter().enumerate() {
-        let res = match e {
-            Value::Object(e) => nacl_entry(e),
-            _ => Err("not an object".to_string()),
-        };
-        match res {
-            Ok(e) => entries.push(e),
-            Err(p) => return Err(format!("Entries[{i}]: {p}; {whole}")),
-        }
-    }
+    let listed = opt_list(o, "Entries").map_err(|p| format!("{p}; {WHOLE_ACL}"))?;
+    let entries = acl_entries(listed.iter().map(|e| match e {
+        Value::Object(e) => nacl_entry(e),
+        _ => Err("not an object".to_string()),
+    }))?;
     Ok(NetworkAcl {
         vpc_id,
         is_default: s.soft(&id, opt_bool(o, "IsDefault")).unwrap_or(false),
@@ -592,9 +627,7 @@ pub(crate) fn vpc_endpoint(o: &Obj, s: &mut Sink) -> Result<VpcEndpoint, Problem
         route_table_ids: s.soft(&id, str_list(o, "RouteTableIds")),
         security_group_ids: s.soft(&id, list_field(o, "Groups", "GroupId")),
         network_interface_ids: s.soft(&id, str_list(o, "NetworkInterfaceIds")),
-        private_dns_enabled: s
-            .soft(&id, opt_bool(o, "PrivateDnsEnabled"))
-            .unwrap_or(false),
+        private_dns_enabled: s.soft(&id, opt_bool(o, "PrivateDnsEnabled")),
         policy_document: s.soft(&id, opt_string(o, "PolicyDocument")),
         ip_address_type: s.soft(&id, opt_string(o, "IpAddressType")),
         tags: s.soft(&id, tags(o, "Tags")),

@@ -11,7 +11,7 @@
 //! folder, so the snapshot does not depend on where that folder lives.
 
 mod builder;
-mod ec2;
+pub(crate) mod ec2;
 mod efs;
 mod json;
 mod sagemaker;

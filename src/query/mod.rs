@@ -11,6 +11,7 @@
 //! files.
 
 pub mod builtin;
+pub mod gaps;
 pub mod run;
 pub mod sources;
 

@@ -157,13 +157,17 @@ pub fn run_queries(
             }
         }
     }
+    // Verdicts that depend on data the collector could not read.
+    super::gaps::apply(snapshot, queries, &mut results);
     report::sort_results(&mut results);
     results
 }
 
 /// Report-level notes about what the run could not cover.
 pub fn run_notes(snapshot: &Snapshot, queries: &[Query], filters: &Filters) -> Vec<Diagnostic> {
-    let mut notes = Vec::new();
+    let wanted =
+        |d: &str| filters.domain_ids.is_empty() || filters.domain_ids.iter().any(|x| x == d);
+    let mut notes = super::gaps::notes(snapshot, &wanted);
     let peer_queries: Vec<&str> = queries
         .iter()
         .filter(|q| filters.query(q) && q.destination == Destination::AppPeer)

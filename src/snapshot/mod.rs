@@ -554,14 +554,27 @@ pub struct VpcEndpoint {
     pub security_group_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network_interface_ids: Vec<String>,
-    #[serde(default)]
-    pub private_dns_enabled: bool,
+    /// `None`: the input did not say (or said it unreadably): whether the
+    /// service name resolves to this endpoint is then unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_dns_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address_type: Option<String>,
     #[serde(default, skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,
+}
+
+impl VpcEndpoint {
+    /// `on`, `off` or `unknown`, for reports.
+    pub fn private_dns_label(&self) -> &'static str {
+        match self.private_dns_enabled {
+            Some(true) => "on",
+            Some(false) => "off",
+            None => "unknown",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -10,7 +10,10 @@
 #    tests/moto/dump.py writes the same state as raw AWS JSON;
 # 4. cargo test --features aws --test collect_mock --test collect_moto: the
 #    SDK-mock unit tests, and the real binary collecting over HTTP (snapshot,
-#    verdicts, differential against the dump, gaps, retries, IAM policy).
+#    verdicts, differential against the dump, gaps, retries, IAM policy;
+#    faults injected by the stand-in: throttling bursts, 5xx, dropped
+#    connections, answers slower than --call-timeout, a run cut by --timeout;
+#    no secret from the environment in any output).
 # Both servers are stopped at the end, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -25,10 +25,21 @@ Every request is forwarded to moto unchanged, except:
 
 Test hooks (not AWS APIs), under /_standin/:
   POST   /_standin/faults   {"rules": [{"op": "ec2:DescribeNetworkAcls",
-                             "kind": "deny"|"throttle"|"error500", "times": N}]}
-                             (times omitted = always)
+                             "kind": "deny"|"throttle"|"error500"|"drop"|"slow",
+                             "times": N, "status": S, "code": C, "ms": M}]}
+                             times omitted = always. Each kind in the shape of
+                             the service's protocol (EC2 query XML, SageMaker
+                             JSON 1.1, EFS REST JSON):
+                             deny      UnauthorizedOperation / AccessDeniedException
+                             throttle  RequestLimitExceeded (503) / ThrottlingException;
+                                       "status"/"code" override, e.g. 400 + Throttling
+                             error500  InternalError (500); "status" e.g. 503
+                             drop      close the connection without an answer
+                             slow      wait "ms" (default 5000), then answer normally
   DELETE /_standin/faults
-  GET    /_standin/log       every operation received: [{"service", "op", "client"}]
+  GET    /_standin/log       every operation received: [{"service", "op", "client",
+                             "detail", "t0", "t1"}] (t0/t1: monotonic seconds at
+                             receipt and answer; detail: EC2's first filter name)
   DELETE /_standin/log
   POST   /_standin/delay    {"ms": N}: wait N ms before answering each AWS
                              request (a fixed latency per call, for timing)
@@ -42,6 +53,7 @@ import http.client
 import ipaddress
 import json
 import re
+import socket
 import sys
 import threading
 import time
@@ -128,32 +140,53 @@ def sm_error(status, code, message):
                  {"Content-Type": "application/x-amz-json-1.1"})
 
 
-def fault_reply(service, op, kind):
+def fault_reply(service, op, rule):
+    kind = rule["kind"]
     msg = f"stand-in fault {kind} for {service}:{op}"
+
+    def shaped(code, status):
+        return rule.get("code", code), int(rule.get("status", status))
+
     if service == "ec2":
-        code, status = {"deny": ("UnauthorizedOperation", 403), "throttle": ("RequestLimitExceeded", 503),
-                        "error500": ("InternalError", 500)}[kind]
+        code, status = shaped(*{"deny": ("UnauthorizedOperation", 403), "throttle": ("RequestLimitExceeded", 503),
+                                "error500": ("InternalError", 500)}[kind])
         body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}</Code>'
                 f"<Message>{msg}</Message></Error></Errors><RequestID>{uuid.uuid4()}</RequestID></Response>")
         return Reply(status, body.encode(), {"Content-Type": "text/xml"})
     if service == "sagemaker":
-        code, status = {"deny": ("AccessDeniedException", 400), "throttle": ("ThrottlingException", 400),
-                        "error500": ("InternalFailure", 500)}[kind]
+        code, status = shaped(*{"deny": ("AccessDeniedException", 400), "throttle": ("ThrottlingException", 400),
+                                "error500": ("InternalFailure", 500)}[kind])
         return sm_error(status, code, msg)
-    code, status = {"deny": ("AccessDeniedException", 403), "throttle": ("ThrottlingException", 429),
-                    "error500": ("InternalServerError", 500)}[kind]
+    code, status = shaped(*{"deny": ("AccessDeniedException", 403), "throttle": ("ThrottlingException", 429),
+                            "error500": ("InternalServerError", 500)}[kind])
     return Reply(status, json.dumps({"ErrorCode": code, "Message": msg}).encode(),
                  {"Content-Type": "application/json", "x-amzn-ErrorType": code})
 
 
+class Drop(Exception):
+    """Close the connection without answering."""
+
+
 def check_faults(service, op):
+    """Apply the first matching fault rule: raise its answer (or Drop), or
+    sleep for a `slow` rule and go on."""
     name = f"{service}:{op}"
     with LOCK:
+        rule = None
         for f in FAULTS:
             if f["op"] == name and (f.get("times") is None or f["times"] > 0):
                 if f.get("times") is not None:
                     f["times"] -= 1
-                raise fault_reply(service, op, f["kind"])
+                rule = dict(f)
+                break
+    if rule is None:
+        return
+    if rule["kind"] == "slow":
+        time.sleep(int(rule.get("ms", 5000)) / 1000)
+        return
+    if rule["kind"] == "drop":
+        raise Drop()
+    raise fault_reply(service, op, rule)
 
 
 # ---------------------------------------------------------- SageMaker ----
@@ -406,6 +439,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self, method):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        entry = None
         try:
             if self.path.startswith("/_standin/"):
                 raise Reply(200, json.dumps(self.admin(method, body)).encode(),
@@ -422,9 +456,11 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 op = "Unknown"
             ua = self.headers.get("User-Agent", "") + " " + self.headers.get("x-amz-user-agent", "")
+            entry = {"service": service, "op": op,
+                     "client": "rust" if "aws-sdk-rust" in ua or "lang/rust" in ua else "other",
+                     "detail": form.get("Filter.1.Name", [None])[0], "t0": time.monotonic(), "t1": None}
             with LOCK:
-                LOG.append({"service": service, "op": op,
-                            "client": "rust" if "aws-sdk-rust" in ua or "lang/rust" in ua else "other"})
+                LOG.append(entry)
             if DELAY["ms"]:
                 time.sleep(DELAY["ms"] / 1000)
             check_faults(service, op)
@@ -447,10 +483,24 @@ class Handler(BaseHTTPRequestHandler):
                 data = patch_enis(data)
             raise Reply(status, data, headers)
         except Reply as r:
-            self.send(r.status, r.body, r.headers)
+            reply = r
+        except Drop:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
         except Exception as e:  # a bug here must not look like an AWS answer
             print(f"stand-in error: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
-            self.send(599, f"stand-in error: {e}".encode(), {"Content-Type": "text/plain"})
+            reply = Reply(599, f"stand-in error: {e}".encode(), {"Content-Type": "text/plain"})
+        try:
+            self.send(reply.status, reply.body, reply.headers)
+        except OSError:
+            # The client gave up (a call timeout): nobody to answer.
+            self.close_connection = True
+        if entry is not None:
+            entry["t1"] = time.monotonic()
 
     def do_GET(self):
         self.handle_any("GET")
