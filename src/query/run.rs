@@ -84,10 +84,11 @@ pub fn run_queries(
     // questions: the evaluator answers each once (and shares filter
     // answers between all of them), exactly as `engine::evaluate` would.
     let mut engine = Evaluator::new(topo, settings);
+    let index = sources::Index::new(snapshot);
     for domain in snapshot.domains.iter().filter(|d| filters.domain(d)) {
         let mode = Mode::of(domain);
         let region = sources::region_of(snapshot, domain);
-        let srcs = sources::domain_sources(snapshot, domain);
+        let srcs = index.domain_sources(domain);
         for query in queries.iter().filter(|q| filters.query(q)) {
             let flow = FlowSpec {
                 protocol: query.flow.protocol,
@@ -114,7 +115,7 @@ pub fn run_queries(
                         }]
                     }
                     (Applicability::Applies, _) => {
-                        sources::destinations(snapshot, domain, src, query)
+                        sources::destinations(&index, domain, src, query)
                     }
                 };
                 for p in planned {
@@ -176,8 +177,10 @@ pub fn run_notes(snapshot: &Snapshot, queries: &[Query], filters: &Filters) -> V
     if peer_queries.is_empty() {
         return notes;
     }
+    let index = sources::Index::new(snapshot);
     for domain in snapshot.domains.iter().filter(|d| filters.domain(d)) {
-        let enis: Vec<String> = sources::app_enis(snapshot, &domain.id)
+        let enis: Vec<String> = index
+            .app_enis(&domain.id)
             .iter()
             .map(|e| e.id.clone())
             .collect();

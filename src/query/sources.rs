@@ -14,7 +14,11 @@
 
 use crate::engine::{Blocker, Direction, PathResult, Source, Target, Verdict, VirtualEni};
 use crate::report::SourceRef;
-use crate::snapshot::{Domain, EfsMountTarget, NetworkInterface, Snapshot, UserSettings};
+use std::collections::{HashMap, HashSet};
+
+use crate::snapshot::{
+    Domain, EfsMountTarget, NetworkInterface, Snapshot, Space, UserProfile, UserSettings,
+};
 
 use super::{Destination, Query};
 
@@ -95,7 +99,15 @@ pub fn is_app_eni_of(eni: &NetworkInterface, domain_id: &str) -> bool {
         .is_some_and(|rest| rest.starts_with(')'))
 }
 
-/// The real app ENIs of a domain, sorted by id.
+/// The domain a Studio app ENI belongs to, from its description.
+fn app_eni_domain(eni: &NetworkInterface) -> Option<&str> {
+    let rest = eni.description.strip_prefix(APP_ENI_PREFIX)?;
+    let (domain, _) = rest.split_once(')')?;
+    Some(domain)
+}
+
+/// The real app ENIs of a domain, sorted by id (for one domain; an [`Index`]
+/// has them for all).
 pub fn app_enis<'a>(snapshot: &'a Snapshot, domain_id: &str) -> Vec<&'a NetworkInterface> {
     let mut enis: Vec<_> = snapshot
         .network_interfaces
@@ -106,16 +118,91 @@ pub fn app_enis<'a>(snapshot: &'a Snapshot, domain_id: &str) -> Vec<&'a NetworkI
     enis
 }
 
-/// The `security-group-for-outbound-nfs-<domain-id>` group SageMaker adds to
-/// every app ENI, found by name in the domain's VPC.
-pub fn outbound_nfs_group<'a>(snapshot: &'a Snapshot, domain: &Domain) -> Option<&'a str> {
-    let name = format!("security-group-for-outbound-nfs-{}", domain.id);
-    snapshot
-        .security_groups
-        .iter()
-        .filter(|g| g.name == name)
-        .find(|g| domain.vpc_id.is_some() && g.vpc_id == domain.vpc_id)
-        .map(|g| g.id.as_str())
+/// What source planning looks up per domain and per source, indexed once
+/// per run (issue 5: an organisation-wide audit must not scan every
+/// profile, space, ENI, group, subnet and mount target for each domain).
+pub struct Index<'a> {
+    snapshot: &'a Snapshot,
+    subnet_az: HashMap<&'a str, &'a str>,
+    profiles: HashMap<&'a str, Vec<&'a UserProfile>>,
+    spaces: HashMap<&'a str, Vec<&'a Space>>,
+    app_enis: HashMap<&'a str, Vec<&'a NetworkInterface>>,
+    /// (group name, VPC id) -> the first such group's id, in snapshot order.
+    groups_by_name: HashMap<(&'a str, &'a str), &'a str>,
+    mount_targets: HashMap<&'a str, Vec<&'a EfsMountTarget>>,
+    file_systems: HashSet<&'a str>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(snapshot: &'a Snapshot) -> Index<'a> {
+        fn group<'a, T>(
+            items: &'a [T],
+            key: impl Fn(&'a T) -> Option<&'a str>,
+        ) -> HashMap<&'a str, Vec<&'a T>> {
+            let mut m: HashMap<&str, Vec<&T>> = HashMap::new();
+            for x in items {
+                if let Some(k) = key(x) {
+                    m.entry(k).or_default().push(x);
+                }
+            }
+            m
+        }
+        let mut subnet_az = HashMap::new();
+        for sn in &snapshot.subnets {
+            if let Some(az) = sn.availability_zone.as_deref() {
+                subnet_az.entry(sn.id.as_str()).or_insert(az);
+            }
+        }
+        let mut groups_by_name = HashMap::new();
+        for g in &snapshot.security_groups {
+            if let Some(vpc) = g.vpc_id.as_deref() {
+                groups_by_name
+                    .entry((g.name.as_str(), vpc))
+                    .or_insert(g.id.as_str());
+            }
+        }
+        let mut app_enis = group(&snapshot.network_interfaces, app_eni_domain);
+        for enis in app_enis.values_mut() {
+            enis.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        Index {
+            snapshot,
+            subnet_az,
+            profiles: group(&snapshot.user_profiles, |p| Some(p.domain_id.as_str())),
+            spaces: group(&snapshot.spaces, |s| Some(s.domain_id.as_str())),
+            app_enis,
+            groups_by_name,
+            mount_targets: group(&snapshot.efs_mount_targets, |m| {
+                Some(m.file_system_id.as_str())
+            }),
+            file_systems: snapshot
+                .efs_file_systems
+                .iter()
+                .map(|f| f.id.as_str())
+                .collect(),
+        }
+    }
+
+    pub fn snapshot(&self) -> &'a Snapshot {
+        self.snapshot
+    }
+
+    fn subnet_az(&self, subnet_id: &str) -> Option<&'a str> {
+        self.subnet_az.get(subnet_id).copied()
+    }
+
+    /// The `security-group-for-outbound-nfs-<domain-id>` group SageMaker
+    /// adds to every app ENI, found by name in the domain's VPC.
+    fn outbound_nfs_group(&self, domain: &Domain) -> Option<&'a str> {
+        let name = format!("security-group-for-outbound-nfs-{}", domain.id);
+        let vpc = domain.vpc_id.as_deref()?;
+        self.groups_by_name.get(&(name.as_str(), vpc)).copied()
+    }
+
+    /// The real app ENIs of a domain, sorted by id.
+    pub fn app_enis(&self, domain_id: &str) -> &[&'a NetworkInterface] {
+        self.app_enis.get(domain_id).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// The domain's region: from its ARN, else from the AZ of a domain subnet.
@@ -174,194 +261,204 @@ struct Logical {
     custom_images: Option<bool>,
 }
 
-/// Every source of `domain`: the domain defaults, each user profile, each
-/// shared space (or the default space settings when no space is known), in
-/// each domain subnet; then the real app ENIs. Sorted like the report.
+/// [`Index::domain_sources`] for one domain (build an [`Index`] once when
+/// planning several).
 pub fn domain_sources(snapshot: &Snapshot, domain: &Domain) -> Vec<AuditSource> {
-    let nfs = outbound_nfs_group(snapshot, domain);
-    let defaults = &domain.default_user_settings;
-    let has_images = |s: &UserSettings| !s.custom_images.is_empty();
-    let undescribed = (!domain.described).then(|| {
-        format!(
-            "domain {} was not described (only ListDomains seen): its security group settings are unknown",
-            domain.id
-        )
-    });
+    Index::new(snapshot).domain_sources(domain)
+}
 
-    let mut logical = vec![Logical {
-        kind: "default-user-settings",
-        name: "default".into(),
-        groups: match &undescribed {
-            Some(reason) => Err(reason.clone()),
-            None => Ok(sorted_union([defaults.security_groups.as_slice()], nfs)),
-        },
-        custom_images: undescribed.is_none().then(|| has_images(defaults)),
-    }];
-
-    let mut profiles: Vec<_> = snapshot
-        .user_profiles
-        .iter()
-        .filter(|p| p.domain_id == domain.id)
-        .collect();
-    profiles.sort_by(|a, b| a.name.cmp(&b.name));
-    for p in profiles {
-        let (groups, custom_images) = match (&undescribed, &p.user_settings) {
-            (Some(reason), _) => (Err(reason.clone()), None),
-            (None, None) => (
-                Err(format!(
-                    "user profile {} was not described (only ListUserProfiles seen): its security groups are unknown",
-                    p.name
-                )),
-                None,
-            ),
-            (None, Some(s)) => (
-                Ok(sorted_union(
-                    [defaults.security_groups.as_slice(), s.security_groups.as_slice()],
-                    nfs,
-                )),
-                Some(has_images(defaults) || has_images(s)),
-            ),
-        };
-        logical.push(Logical {
-            kind: "user-profile",
-            name: p.name.clone(),
-            groups,
-            custom_images,
+impl Index<'_> {
+    /// Every source of `domain`: the domain defaults, each user profile, each
+    /// shared space (or the default space settings when no space is known), in
+    /// each domain subnet; then the real app ENIs. Sorted like the report.
+    pub fn domain_sources(&self, domain: &Domain) -> Vec<AuditSource> {
+        let nfs = self.outbound_nfs_group(domain);
+        let defaults = &domain.default_user_settings;
+        let has_images = |s: &UserSettings| !s.custom_images.is_empty();
+        let undescribed = (!domain.described).then(|| {
+            format!(
+                "domain {} was not described (only ListDomains seen): its security group settings are unknown",
+                domain.id
+            )
         });
-    }
 
-    // Shared spaces take DefaultSpaceSettings; private spaces (an owner, or
-    // SharingType Private) use their owner's profile, covered above.
-    let space_groups = || match (&undescribed, &domain.default_space_settings) {
-        (Some(reason), _) => (Err(reason.clone()), None),
-        (None, Some(s)) => (
-            Ok(sorted_union([s.security_groups.as_slice()], nfs)),
-            Some(has_images(s)),
-        ),
-        // Not set: SageMaker attaches only its NFS group. In VpcOnly mode that
-        // is failure mode F9's "only the NFS SG", which the queries will show.
-        (None, None) => (Ok(sorted_union([], nfs)), Some(false)),
-    };
-    let mut spaces: Vec<_> = snapshot
-        .spaces
-        .iter()
-        .filter(|s| s.domain_id == domain.id)
-        .filter(|s| match s.sharing_type.as_deref() {
-            Some("Shared") => true,
-            Some(_) => false,
-            None => s.owner_user_profile_name.is_none(),
-        })
-        .collect();
-    spaces.sort_by(|a, b| a.name.cmp(&b.name));
-    for s in &spaces {
-        let (mut groups, custom_images) = space_groups();
-        if s.sharing_type.is_none() && groups.is_ok() {
-            groups = Err(format!(
-                "space {} has no SharingType in the snapshot: whether it uses the shared-space settings is unknown",
-                s.name
-            ));
-        }
-        logical.push(Logical {
-            kind: "shared-space",
-            name: s.name.clone(),
-            groups,
-            custom_images,
-        });
-    }
-    if spaces.is_empty() && domain.default_space_settings.is_some() {
-        let (groups, custom_images) = space_groups();
-        logical.push(Logical {
-            kind: "default-space-settings",
+        let mut logical = vec![Logical {
+            kind: "default-user-settings",
             name: "default".into(),
-            groups,
-            custom_images,
-        });
-    }
-
-    let subnets = domain_subnets(domain);
-    let mut out = Vec::new();
-    for l in &logical {
-        let label = if l.kind == "default-user-settings" || l.kind == "default-space-settings" {
-            l.kind.to_string()
-        } else {
-            format!("{} {}", l.kind, l.name)
-        };
-        if subnets.is_empty() {
-            out.push(AuditSource {
-                source: SourceRef {
-                    kind: l.kind.into(),
-                    name: l.name.clone(),
-                    subnet_id: String::new(),
-                    availability_zone: None,
-                    security_group_ids: l.groups.clone().unwrap_or_default(),
-                    eni_id: None,
-                },
-                origin: Origin::Unknown(match &l.groups {
-                    Err(reason) => reason.clone(),
-                    Ok(_) => format!(
-                        "domain {} has no subnets in the snapshot: where its apps run is unknown",
-                        domain.id
-                    ),
-                }),
-                custom_images: l.custom_images,
-            });
-            continue;
-        }
-        for subnet in &subnets {
-            let groups = l.groups.clone().unwrap_or_default();
-            out.push(AuditSource {
-                source: SourceRef {
-                    kind: l.kind.into(),
-                    name: l.name.clone(),
-                    subnet_id: subnet.clone(),
-                    availability_zone: subnet_az(snapshot, subnet).map(str::to_string),
-                    security_group_ids: groups.clone(),
-                    eni_id: None,
-                },
-                origin: match &l.groups {
-                    Ok(_) => Origin::Virtual(VirtualEni {
-                        label: label.clone(),
-                        subnet_id: subnet.clone(),
-                        security_group_ids: groups,
-                    }),
-                    Err(reason) => Origin::Unknown(reason.clone()),
-                },
-                custom_images: l.custom_images,
-            });
-        }
-    }
-
-    // Which profile a real ENI serves is not in its description, so the
-    // ECR queries apply to it when anything in the domain has custom images.
-    let eni_images = if logical.iter().any(|l| l.custom_images == Some(true)) {
-        Some(true)
-    } else if logical.iter().all(|l| l.custom_images.is_some()) {
-        Some(false)
-    } else {
-        None
-    };
-    for eni in app_enis(snapshot, &domain.id) {
-        let mut groups = eni.security_group_ids.clone();
-        groups.sort();
-        groups.dedup();
-        out.push(AuditSource {
-            source: SourceRef {
-                kind: "app-eni".into(),
-                name: eni.id.clone(),
-                subnet_id: eni.subnet_id.clone(),
-                availability_zone: eni
-                    .availability_zone
-                    .clone()
-                    .or_else(|| subnet_az(snapshot, &eni.subnet_id).map(str::to_string)),
-                security_group_ids: groups,
-                eni_id: Some(eni.id.clone()),
+            groups: match &undescribed {
+                Some(reason) => Err(reason.clone()),
+                None => Ok(sorted_union([defaults.security_groups.as_slice()], nfs)),
             },
-            origin: Origin::Eni(eni.id.clone()),
-            custom_images: eni_images,
-        });
+            custom_images: undescribed.is_none().then(|| has_images(defaults)),
+        }];
+
+        let mut profiles: Vec<&UserProfile> = self
+            .profiles
+            .get(domain.id.as_str())
+            .cloned()
+            .unwrap_or_default();
+        profiles.sort_by(|a, b| a.name.cmp(&b.name));
+        for p in profiles {
+            let (groups, custom_images) = match (&undescribed, &p.user_settings) {
+                (Some(reason), _) => (Err(reason.clone()), None),
+                (None, None) => (
+                    Err(format!(
+                        "user profile {} was not described (only ListUserProfiles seen): its security groups are unknown",
+                        p.name
+                    )),
+                    None,
+                ),
+                (None, Some(s)) => (
+                    Ok(sorted_union(
+                        [defaults.security_groups.as_slice(), s.security_groups.as_slice()],
+                        nfs,
+                    )),
+                    Some(has_images(defaults) || has_images(s)),
+                ),
+            };
+            logical.push(Logical {
+                kind: "user-profile",
+                name: p.name.clone(),
+                groups,
+                custom_images,
+            });
+        }
+
+        // Shared spaces take DefaultSpaceSettings; private spaces (an owner, or
+        // SharingType Private) use their owner's profile, covered above.
+        let space_groups = || match (&undescribed, &domain.default_space_settings) {
+            (Some(reason), _) => (Err(reason.clone()), None),
+            (None, Some(s)) => (
+                Ok(sorted_union([s.security_groups.as_slice()], nfs)),
+                Some(has_images(s)),
+            ),
+            // Not set: SageMaker attaches only its NFS group. In VpcOnly mode that
+            // is failure mode F9's "only the NFS SG", which the queries will show.
+            (None, None) => (Ok(sorted_union([], nfs)), Some(false)),
+        };
+        let mut spaces: Vec<&Space> = self
+            .spaces
+            .get(domain.id.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|s| match s.sharing_type.as_deref() {
+                Some("Shared") => true,
+                Some(_) => false,
+                None => s.owner_user_profile_name.is_none(),
+            })
+            .collect();
+        spaces.sort_by(|a, b| a.name.cmp(&b.name));
+        for s in &spaces {
+            let (mut groups, custom_images) = space_groups();
+            if s.sharing_type.is_none() && groups.is_ok() {
+                groups = Err(format!(
+                    "space {} has no SharingType in the snapshot: whether it uses the shared-space settings is unknown",
+                    s.name
+                ));
+            }
+            logical.push(Logical {
+                kind: "shared-space",
+                name: s.name.clone(),
+                groups,
+                custom_images,
+            });
+        }
+        if spaces.is_empty() && domain.default_space_settings.is_some() {
+            let (groups, custom_images) = space_groups();
+            logical.push(Logical {
+                kind: "default-space-settings",
+                name: "default".into(),
+                groups,
+                custom_images,
+            });
+        }
+
+        let subnets = domain_subnets(domain);
+        let mut out = Vec::new();
+        for l in &logical {
+            let label = if l.kind == "default-user-settings" || l.kind == "default-space-settings" {
+                l.kind.to_string()
+            } else {
+                format!("{} {}", l.kind, l.name)
+            };
+            if subnets.is_empty() {
+                out.push(AuditSource {
+                    source: SourceRef {
+                        kind: l.kind.into(),
+                        name: l.name.clone(),
+                        subnet_id: String::new(),
+                        availability_zone: None,
+                        security_group_ids: l.groups.clone().unwrap_or_default(),
+                        eni_id: None,
+                    },
+                    origin: Origin::Unknown(match &l.groups {
+                        Err(reason) => reason.clone(),
+                        Ok(_) => format!(
+                            "domain {} has no subnets in the snapshot: where its apps run is unknown",
+                            domain.id
+                        ),
+                    }),
+                    custom_images: l.custom_images,
+                });
+                continue;
+            }
+            for subnet in &subnets {
+                let groups = l.groups.clone().unwrap_or_default();
+                out.push(AuditSource {
+                    source: SourceRef {
+                        kind: l.kind.into(),
+                        name: l.name.clone(),
+                        subnet_id: subnet.clone(),
+                        availability_zone: self.subnet_az(subnet).map(str::to_string),
+                        security_group_ids: groups.clone(),
+                        eni_id: None,
+                    },
+                    origin: match &l.groups {
+                        Ok(_) => Origin::Virtual(VirtualEni {
+                            label: label.clone(),
+                            subnet_id: subnet.clone(),
+                            security_group_ids: groups,
+                        }),
+                        Err(reason) => Origin::Unknown(reason.clone()),
+                    },
+                    custom_images: l.custom_images,
+                });
+            }
+        }
+
+        // Which profile a real ENI serves is not in its description, so the
+        // ECR queries apply to it when anything in the domain has custom images.
+        let eni_images = if logical.iter().any(|l| l.custom_images == Some(true)) {
+            Some(true)
+        } else if logical.iter().all(|l| l.custom_images.is_some()) {
+            Some(false)
+        } else {
+            None
+        };
+        for eni in self.app_enis(&domain.id) {
+            let mut groups = eni.security_group_ids.clone();
+            groups.sort();
+            groups.dedup();
+            out.push(AuditSource {
+                source: SourceRef {
+                    kind: "app-eni".into(),
+                    name: eni.id.clone(),
+                    subnet_id: eni.subnet_id.clone(),
+                    availability_zone: eni
+                        .availability_zone
+                        .clone()
+                        .or_else(|| self.subnet_az(&eni.subnet_id).map(str::to_string)),
+                    security_group_ids: groups,
+                    eni_id: Some(eni.id.clone()),
+                },
+                origin: Origin::Eni(eni.id.clone()),
+                custom_images: eni_images,
+            });
+        }
+        out.sort_by(|a, b| a.source.cmp(&b.source));
+        out
     }
-    out.sort_by(|a, b| a.source.cmp(&b.source));
-    out
 }
 
 /// A result decided without the engine.
@@ -395,14 +492,14 @@ pub fn generic_destination(domain: &Domain, query: &Query, region: Option<&str>)
 /// Where `query` sends the flows of `src` (a source with known groups).
 /// Real app ENIs are not paired for `app-peer` (empty list).
 pub fn destinations(
-    snapshot: &Snapshot,
+    idx: &Index<'_>,
     domain: &Domain,
     src: &AuditSource,
     query: &Query,
 ) -> Vec<Planned> {
     let flow = query.flow;
     match &query.destination {
-        Destination::EfsMountTarget => vec![efs_destination(snapshot, domain, src, query)],
+        Destination::EfsMountTarget => vec![efs_destination(idx, domain, src, query)],
         Destination::AppPeer => {
             let Origin::Virtual(v) = &src.origin else {
                 return vec![];
@@ -418,7 +515,7 @@ pub fn destinations(
                 })
                 .collect()
         }
-        Destination::Service { service } => match region_of(snapshot, domain) {
+        Destination::Service { service } => match region_of(idx.snapshot, domain) {
             Some(region) => vec![Planned::Evaluate {
                 destination: format!("{service} ({region}) {flow}"),
                 target: Target::Service {
@@ -441,21 +538,16 @@ pub fn destinations(
     }
 }
 
-fn mount_target_az<'a>(snapshot: &'a Snapshot, mt: &'a EfsMountTarget) -> Option<&'a str> {
+fn mount_target_az<'a>(idx: &Index<'a>, mt: &'a EfsMountTarget) -> Option<&'a str> {
     mt.availability_zone
         .as_deref()
-        .or_else(|| subnet_az(snapshot, &mt.subnet_id))
+        .or_else(|| idx.subnet_az(&mt.subnet_id))
 }
 
 /// EFS allows one mount target per AZ and an app mounts the one in its own
 /// AZ (through DNS `<az>.fs-….efs.<region>.amazonaws.com`), so that is the
 /// only destination that matters.
-fn efs_destination(
-    snapshot: &Snapshot,
-    domain: &Domain,
-    src: &AuditSource,
-    query: &Query,
-) -> Planned {
+fn efs_destination(idx: &Index<'_>, domain: &Domain, src: &AuditSource, query: &Query) -> Planned {
     let flow = query.flow;
     let unknown = |note: String| Planned::Decided {
         destination: generic_destination(domain, query, None),
@@ -467,13 +559,9 @@ fn efs_destination(
             domain.id
         ));
     };
-    let mts: Vec<&EfsMountTarget> = snapshot
-        .efs_mount_targets
-        .iter()
-        .filter(|m| m.file_system_id == fs)
-        .collect();
+    let mts: &[&EfsMountTarget] = idx.mount_targets.get(fs).map_or(&[], Vec::as_slice);
     if mts.is_empty() {
-        let fs_known = snapshot.efs_file_systems.iter().any(|f| f.id == fs);
+        let fs_known = idx.file_systems.contains(fs);
         return unknown(if fs_known {
             format!("the mount targets of {fs} are not in the snapshot (DescribeMountTargets not captured)")
         } else {
@@ -489,12 +577,12 @@ fn efs_destination(
     let mut in_az: Vec<&EfsMountTarget> = mts
         .iter()
         .copied()
-        .filter(|m| mount_target_az(snapshot, m) == Some(az))
+        .filter(|m| mount_target_az(idx, m) == Some(az))
         .collect();
     if in_az.is_empty() {
         let unplaced: Vec<&str> = mts
             .iter()
-            .filter(|m| mount_target_az(snapshot, m).is_none())
+            .filter(|m| mount_target_az(idx, m).is_none())
             .map(|m| m.id.as_str())
             .collect();
         if !unplaced.is_empty() {
@@ -722,7 +810,7 @@ mod tests {
             .iter()
             .find(|a| a.source.name == who && a.source.subnet_id == subnet)
             .unwrap();
-        destinations(&s, &s.domains[0], a, &query(q))
+        destinations(&Index::new(&s), &s.domains[0], a, &query(q))
     }
 
     #[test]
@@ -866,7 +954,11 @@ mod tests {
     #[test]
     fn app_eni_description_must_name_the_domain_exactly() {
         let s = snapshot(base());
-        let enis: Vec<_> = app_enis(&s, "d-1").iter().map(|e| e.id.clone()).collect();
+        let enis: Vec<_> = Index::new(&s)
+            .app_enis("d-1")
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
         assert_eq!(enis, ["eni-app"]);
         assert_eq!(region_from_az("us-east-1a").as_deref(), Some("us-east-1"));
         assert_eq!(region_from_az("weird"), None);
