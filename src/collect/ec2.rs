@@ -17,7 +17,7 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use super::call::{api, pages, Calls};
 use super::Ctx;
-use crate::import::ec2::{acl_entries, table_routes, RouteRead};
+use crate::import::ec2::{acl_entries, gateway_target, table_routes, RouteRead};
 use crate::snapshot::*;
 
 fn filter(name: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
@@ -209,26 +209,6 @@ pub(crate) fn subnet(w: &Calls, s: &t::Subnet) -> Option<Subnet> {
         tags: tags(s.tags()),
         id,
     })
-}
-
-/// `GatewayId` holds several kinds of target, told apart by the id prefix.
-fn gateway_target(g: &str) -> RouteTarget {
-    let g = g.to_string();
-    if g == "local" {
-        RouteTarget::Local
-    } else if g.starts_with("igw-") {
-        RouteTarget::InternetGateway(g)
-    } else if g.starts_with("vpce-") {
-        RouteTarget::VpcEndpoint(g)
-    } else if g.starts_with("vgw-") {
-        RouteTarget::VirtualPrivateGateway(g)
-    } else if g.starts_with("eigw-") {
-        RouteTarget::EgressOnlyInternetGateway(g)
-    } else if g.starts_with("nat-") {
-        RouteTarget::NatGateway(g)
-    } else {
-        RouteTarget::Other(g)
-    }
 }
 
 fn route_target(r: &t::Route) -> Option<RouteTarget> {

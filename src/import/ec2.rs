@@ -357,8 +357,9 @@ fn route_target(o: &Obj) -> Result<RouteTarget, Problem> {
     Err("no target (GatewayId, NatGatewayId, NetworkInterfaceId, ...)".into())
 }
 
-/// `GatewayId` holds several kinds of target, told apart by the id prefix.
-fn gateway_target(g: &str) -> RouteTarget {
+/// `GatewayId` holds several kinds of target, told apart by the id prefix
+/// (the collector reads the same field).
+pub(crate) fn gateway_target(g: &str) -> RouteTarget {
     let g = g.to_string();
     if g == "local" {
         RouteTarget::Local
