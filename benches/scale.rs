@@ -10,7 +10,7 @@
 //! - read+parse: reading every file and serde_json into `Value` (the raw
 //!   AWS representation the importer works on): the floor of any audit;
 //! - import: the values -> the snapshot (tolerant parsing, merging, sort);
-//! - topology: `Topology::build` (graph and indexes);
+//! - topology: `Topology::from_snapshot` (graph and indexes);
 //! - audit: `query::run_queries` with every built-in query and every
 //!   source of every domain (results kept, as `audit` keeps them);
 //! - trace: one `engine::evaluate` on the loaded topology (an app ENI to
@@ -23,7 +23,7 @@
 //! read+parse CPU time comes from a separate pass that reads and parses
 //! every file into `serde_json::Value` (one at a time, as the importer
 //! does) before the import; load+topology is the whole import (its own
-//! reading and parsing included) and `Topology::build`.
+//! reading and parsing included) and `Topology::from_snapshot`.
 //!
 //! Peak RSS is VmHWM from /proc/self/status, read in the child before the
 //! audit (snapshot + topology) and at the end (with every result held).
@@ -181,7 +181,9 @@ fn child(dir: &Path) {
     let cpu = cpu_seconds();
     let (snapshot, phases) = sagescope::import::load_with_phases(dir).expect("import");
     let start = Instant::now();
-    let (topo, _) = Topology::build(&snapshot);
+    // As `audit` does: the topology keeps the snapshot (no second copy).
+    let (topo, _) = Topology::from_snapshot(snapshot);
+    let snapshot = &topo.snapshot;
     let topology = start.elapsed();
     let cpu_load_topology = cpu_seconds() - cpu;
     let rss_model_kb = vm_hwm_kb();
@@ -233,7 +235,7 @@ fn child(dir: &Path) {
 
     let queries = query::builtin_queries().expect("built-in queries");
     let (start, cpu) = (Instant::now(), cpu_seconds());
-    let results = query::run_queries(&snapshot, &topo, &queries, &settings, &Filters::default());
+    let results = query::run_queries(snapshot, &topo, &queries, &settings, &Filters::default());
     let audit = start.elapsed();
     let cpu_audit = cpu_seconds() - cpu;
 

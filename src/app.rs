@@ -417,19 +417,20 @@ fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
         }
     }
     let settings = engine_settings(&opts.engine)?;
-    let (topo, topo_diags) = Topology::build(&snapshot);
+    let (topo, topo_diags) = Topology::from_snapshot(snapshot);
+    let snapshot = &topo.snapshot;
     // `--check` without `--query` runs only the named checks.
     let run_queries = !checks_cmd::only_checks(opts);
     let mut results = if run_queries {
-        query::run_queries(&snapshot, &topo, &queries, &settings, &opts.filters)
+        query::run_queries(snapshot, &topo, &queries, &settings, &opts.filters)
     } else {
         Vec::new()
     };
     crate::fix::apply(&topo, &queries, &settings, &mut results);
 
-    let mut diags = input_diagnostics(&snapshot, topo_diags);
+    let mut diags = input_diagnostics(snapshot, topo_diags);
     if run_queries {
-        diags.extend(query::run::run_notes(&snapshot, &queries, &opts.filters));
+        diags.extend(query::run::run_notes(snapshot, &queries, &opts.filters));
     }
     if snapshot.domains.is_empty() {
         diags.push(Diagnostic::warning(
@@ -441,7 +442,7 @@ fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
         .domains
         .iter()
         .filter(|d| opts.filters.domain(d))
-        .map(|d| DomainInfo::new(d, sources::region_of(&snapshot, d)))
+        .map(|d| DomainInfo::new(d, sources::region_of(snapshot, d)))
         .collect();
     let query_info = queries
         .iter()
@@ -449,11 +450,11 @@ fn audit(opts: &AuditOptions, io: &mut Streams<'_>) -> Result<Outcome> {
         .map(QueryInfo::from_query)
         .collect();
     let mut report = Report::new(domains, query_info, results, diags);
-    checks_cmd::add_checks_and_suppressions(&mut report, &snapshot, &topo, &queries, opts)?;
+    checks_cmd::add_checks_and_suppressions(&mut report, snapshot, &topo, &queries, opts)?;
     // DOT is drawn from the snapshot as well as the report, so it is
     // rendered before the report is redacted, then redacted as a whole.
     if opts.output.format == Format::Dot {
-        return diagram_cmd::audit_dot(&snapshot, &topo, &report, &queries, opts, io);
+        return diagram_cmd::audit_dot(snapshot, &topo, &report, &queries, opts, io);
     }
     // Before anything is rendered, so every format and stderr get it.
     if opts.output.redact {
@@ -529,7 +530,8 @@ fn trace(opts: &TraceOptions, io: &mut Streams<'_>) -> Result<Outcome> {
     let snapshot = load_snapshot(&opts.path)?;
     check_source_exists(&snapshot, &opts.from, &opts.path)?;
     let settings = engine_settings(&opts.engine)?;
-    let (topo, topo_diags) = Topology::build(&snapshot);
+    let (topo, topo_diags) = Topology::from_snapshot(snapshot);
+    let snapshot = &topo.snapshot;
     let mut result = engine::evaluate(
         &topo,
         &opts.from,
@@ -538,9 +540,9 @@ fn trace(opts: &TraceOptions, io: &mut Streams<'_>) -> Result<Outcome> {
         &settings,
     );
     // Data the collector could not read may lie on the path.
-    query::gaps::apply_to_path(&snapshot, &mut result);
+    query::gaps::apply_to_path(snapshot, &mut result);
 
-    let (warnings, notes) = report::split_diagnostics(input_diagnostics(&snapshot, topo_diags));
+    let (warnings, notes) = report::split_diagnostics(input_diagnostics(snapshot, topo_diags));
     let has_ports = opts.flow.protocol.has_ports();
     let ports = |p: PortRange| {
         if has_ports {

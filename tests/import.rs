@@ -790,7 +790,14 @@ fn verdicts(snapshot: &Snapshot) -> Vec<(String, String, String, sagescope::engi
         &sagescope::query::Filters::default(),
     )
     .into_iter()
-    .map(|r| (r.query, r.source.name, r.source.subnet_id, r.verdict))
+    .map(|r| {
+        (
+            r.query,
+            r.source.name.clone(),
+            r.source.subnet_id.clone(),
+            r.verdict,
+        )
+    })
     .collect()
 }
 

@@ -68,9 +68,9 @@ fn verdicts(s: &Snapshot) -> BTreeMap<Key, Verdict> {
         let mut key = (
             r.query,
             r.domain,
-            r.source.kind,
-            r.source.name,
-            r.source.subnet_id,
+            r.source.kind.clone(),
+            r.source.name.clone(),
+            r.source.subnet_id.clone(),
             r.destination,
             0,
         );

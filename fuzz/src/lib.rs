@@ -177,9 +177,9 @@ pub fn verdicts(s: &Snapshot) -> std::collections::BTreeMap<Key, Verdict> {
         let mut key = (
             r.query,
             r.domain,
-            r.source.kind,
-            r.source.name,
-            r.source.subnet_id,
+            r.source.kind.clone(),
+            r.source.name.clone(),
+            r.source.subnet_id.clone(),
             r.destination,
             0,
         );

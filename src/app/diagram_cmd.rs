@@ -168,15 +168,16 @@ pub(super) fn run(opts: &DiagramOptions, io: &mut Streams<'_>) -> Result<Outcome
     }
     check_domains(&snapshot, &opts.filters.domain_ids, &opts.path)?;
     let settings = engine_settings(&opts.engine)?;
-    let (topo, topo_diags) = Topology::build(&snapshot);
-    let results = query::run_queries(&snapshot, &topo, &queries, &settings, &opts.filters);
-    let mut diags = input_diagnostics(&snapshot, topo_diags);
-    diags.extend(query::run::run_notes(&snapshot, &queries, &opts.filters));
+    let (topo, topo_diags) = Topology::from_snapshot(snapshot);
+    let snapshot = &topo.snapshot;
+    let results = query::run_queries(snapshot, &topo, &queries, &settings, &opts.filters);
+    let mut diags = input_diagnostics(snapshot, topo_diags);
+    diags.extend(query::run::run_notes(snapshot, &queries, &opts.filters));
     let domains = snapshot
         .domains
         .iter()
         .filter(|d| opts.filters.domain(d))
-        .map(|d| DomainInfo::new(d, sources::region_of(&snapshot, d)))
+        .map(|d| DomainInfo::new(d, sources::region_of(snapshot, d)))
         .collect();
     let query_info = queries
         .iter()
@@ -197,7 +198,7 @@ pub(super) fn run(opts: &DiagramOptions, io: &mut Streams<'_>) -> Result<Outcome
         print_diagnostics(&notes, true, io.stderr)?;
     }
 
-    let dot = dot_text(&snapshot, &topo, &report, &queries, opts.redact);
+    let dot = dot_text(snapshot, &topo, &report, &queries, opts.redact);
     let bytes = match opts.format {
         DiagramFormat::Dot => dot.into_bytes(),
         f => render_with_dot(&dot, f)?,

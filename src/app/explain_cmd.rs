@@ -60,9 +60,10 @@ pub(super) fn check_domains(
 pub(super) fn run(opts: &ExplainOptions, io: &mut Streams<'_>) -> Result<Outcome> {
     let snapshot = load_snapshot(&opts.path)?;
     check_domains(&snapshot, &opts.domain_ids, &opts.path)?;
-    let (topo, topo_diags) = Topology::build(&snapshot);
-    let e = explain::explain(&snapshot, &topo, &opts.domain_ids);
-    let (warnings, notes) = report::split_diagnostics(input_diagnostics(&snapshot, topo_diags));
+    let (topo, topo_diags) = Topology::from_snapshot(snapshot);
+    let snapshot = &topo.snapshot;
+    let e = explain::explain(snapshot, &topo, &opts.domain_ids);
+    let (warnings, notes) = report::split_diagnostics(input_diagnostics(snapshot, topo_diags));
     let color = match opts.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

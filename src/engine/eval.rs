@@ -16,6 +16,7 @@
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 use ipnet::Ipv4Net;
 
@@ -62,8 +63,8 @@ struct Branch {
     sure: Space,
     maybe: Space,
     ideal: Space,
-    hops: Vec<Hop>,
-    ret_hops: Vec<Hop>,
+    hops: Vec<Arc<Hop>>,
+    ret_hops: Vec<Arc<Hop>>,
     blockers: Vec<Blocker>,
     unknown: bool,
     returns: Vec<PendingReturn>,
@@ -84,12 +85,12 @@ impl Branch {
         b
     }
     fn hop(&mut self, resource: &str, kind: &str, decision: &str, rule: impl Into<String>) {
-        self.hops.push(Hop {
+        self.hops.push(Arc::new(Hop {
             resource: resource.to_string(),
             kind: kind.to_string(),
             decision: decision.to_string(),
             rule: rule.into(),
-        });
+        }));
     }
     fn block(
         &mut self,
@@ -123,7 +124,7 @@ impl Branch {
 pub(super) struct Resolved {
     addrs: AddrMatch,
     label: String,
-    pre_hops: Vec<Hop>,
+    pre_hops: Vec<Arc<Hop>>,
     /// Components to report if the flow does not get through (DNS).
     pre_blockers: Vec<Blocker>,
     unknown: bool,
@@ -721,12 +722,12 @@ impl<'a> Ctx<'a> {
         } else {
             "partial"
         };
-        let hop = Hop {
+        let hop = Arc::new(Hop {
             resource: resource.to_string(),
             kind: kind.to_string(),
             decision: decision.to_string(),
             rule,
-        };
+        });
         match dir {
             Direction::Forward => b.hops.push(hop),
             Direction::Return => b.ret_hops.push(hop),
@@ -1829,7 +1830,7 @@ impl From<ResolvedParts> for Resolved {
         Resolved {
             addrs: p.addrs,
             label: p.label,
-            pre_hops: p.pre_hops,
+            pre_hops: p.pre_hops.into_iter().map(Arc::new).collect(),
             pre_blockers: p.pre_blockers,
             unknown: p.unknown,
         }

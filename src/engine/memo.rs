@@ -26,12 +26,13 @@
 //! evaluation.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 use super::cache::Cache;
 use super::eval::{self, SUBJECT_ENDS};
-use super::{FlowSpec, PathResult, Settings, Source, Target, VirtualEni};
+use super::{FlowSpec, Hop, PathResult, Settings, Source, Target, VirtualEni};
 use crate::graph::Topology;
 use crate::snapshot::{PortRange, Protocol};
 
@@ -82,6 +83,9 @@ pub struct Evaluator<'a> {
     memo: HashMap<String, HashMap<Key, PathResult>>,
     /// The subnets in `memo`, oldest first.
     recent: VecDeque<String>,
+    /// Every hop given out, once: the same hop (a group's rule, a
+    /// source's app ENI) is shared by all the answers that hold it.
+    hops: Interner,
     /// No string of the snapshot holds the placeholder.
     memo_on: bool,
     evaluations: usize,
@@ -96,6 +100,7 @@ impl<'a> Evaluator<'a> {
             cache: Cache::new(),
             memo: HashMap::new(),
             recent: VecDeque::new(),
+            hops: Interner::default(),
             memo_on: !any_string_contains(&topo.snapshot, PLACEHOLDER),
             evaluations: 0,
             answers: 0,
@@ -109,7 +114,10 @@ impl<'a> Evaluator<'a> {
 
     fn direct(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
         self.evaluations += 1;
-        eval::evaluate_cached(&mut self.cache, self.topo, src, dst, flow, self.settings)
+        let mut r =
+            eval::evaluate_cached(&mut self.cache, self.topo, src, dst, flow, self.settings);
+        self.hops.share(&mut r);
+        r
     }
 
     /// Make room for the answers of `subnet`, forgetting the oldest
@@ -152,17 +160,19 @@ impl<'a> Evaluator<'a> {
                     other => other.clone(),
                 };
                 self.evaluations += 1;
-                e.insert(eval::evaluate_cached(
+                let mut t = eval::evaluate_cached(
                     &mut self.cache,
                     self.topo,
                     &psrc,
                     &pdst,
                     flow,
                     self.settings,
-                ))
+                );
+                self.hops.share(&mut t);
+                e.insert(t)
             }
         };
-        let r = fill(template, &v.label);
+        let r = fill(template, &v.label, &mut self.hops);
         #[cfg(debug_assertions)]
         {
             let direct = eval::evaluate(self.topo, src, dst, flow, self.settings);
@@ -221,6 +231,40 @@ fn target_holds_placeholder(dst: &Target) -> bool {
     }
 }
 
+fn hop_holds(h: &Hop, c: char) -> bool {
+    h.resource.contains(c) || h.kind.contains(c) || h.decision.contains(c) || h.rule.contains(c)
+}
+
+/// One `Arc` per distinct hop given out by an [`Evaluator`]. It holds
+/// no more than the answers do: every hop in it is in some answer.
+#[derive(Default)]
+struct Interner {
+    hops: HashSet<Arc<Hop>>,
+}
+
+impl Interner {
+    fn get(&mut self, hop: Hop) -> Arc<Hop> {
+        if let Some(h) = self.hops.get(&hop) {
+            return Arc::clone(h);
+        }
+        let h = Arc::new(hop);
+        self.hops.insert(Arc::clone(&h));
+        h
+    }
+
+    /// Replace each hop of `r` by the shared one with the same content.
+    fn share(&mut self, r: &mut PathResult) {
+        for h in r.path.iter_mut().chain(r.return_path.iter_mut()) {
+            match self.hops.get(&**h) {
+                Some(shared) => *h = Arc::clone(shared),
+                None => {
+                    self.hops.insert(Arc::clone(h));
+                }
+            }
+        }
+    }
+}
+
 fn put(s: &str, label: &str) -> String {
     if s.contains(PLACEHOLDER) {
         s.replace(PLACEHOLDER, label)
@@ -229,18 +273,27 @@ fn put(s: &str, label: &str) -> String {
     }
 }
 
-/// The template with `label` in place of the placeholder.
-fn fill(t: &PathResult, label: &str) -> PathResult {
-    let hops = |v: &[super::Hop]| {
+/// The template with `label` in place of the placeholder. Hops without
+/// the placeholder are the template's own (shared); filled hops are
+/// shared through `interner` between all the answers that hold them.
+fn fill(t: &PathResult, label: &str, interner: &mut Interner) -> PathResult {
+    let mut hops = |v: &[Arc<Hop>]| -> Vec<Arc<Hop>> {
         v.iter()
-            .map(|h| super::Hop {
-                resource: put(&h.resource, label),
-                kind: put(&h.kind, label),
-                decision: put(&h.decision, label),
-                rule: put(&h.rule, label),
+            .map(|h| {
+                if !hop_holds(h, PLACEHOLDER) {
+                    return Arc::clone(h);
+                }
+                interner.get(Hop {
+                    resource: put(&h.resource, label),
+                    kind: put(&h.kind, label),
+                    decision: put(&h.decision, label),
+                    rule: put(&h.rule, label),
+                })
             })
             .collect()
     };
+    let path = hops(&t.path);
+    let return_path = hops(&t.return_path);
     let mut notes: Vec<String> = t.notes.iter().map(|n| put(n, label)).collect();
     notes.sort();
     notes.dedup();
@@ -257,8 +310,8 @@ fn fill(t: &PathResult, label: &str) -> PathResult {
                 reason: put(&b.reason, label),
             })
             .collect(),
-        path: hops(&t.path),
-        return_path: hops(&t.return_path),
+        path,
+        return_path,
         notes,
         reachable_part: t.reachable_part.as_deref().map(|p| put(p, label)),
     }

@@ -5,6 +5,8 @@
 //! lists *every* component along the candidate path that would have to
 //! change, not only the first.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// The answer for one flow space.
@@ -56,7 +58,12 @@ pub enum Direction {
 }
 
 /// One component on a path and what it decided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Paths hold their hops behind an `Arc`: an audit gives the same hop
+/// (the same rule of the same group, the same source's app ENI) to
+/// thousands of results, and a branch of the path search copies its path
+/// at every fork. The JSON is the same as for plain values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Hop {
     /// AWS id of the component (`sg-…`, `acl-…`, `rtb-…`, `subnet-…`,
     /// `eni-…`, `nat-…`, `igw-…`, `vpce-…`), or `internet` /
@@ -97,9 +104,9 @@ pub struct PathResult {
     /// Components that would have to change (empty when reachable).
     pub blocked_at: Vec<Blocker>,
     /// The forward path of the best candidate, hop by hop.
-    pub path: Vec<Hop>,
+    pub path: Vec<Arc<Hop>>,
     /// The return path (stateless NACL checks for the reply).
-    pub return_path: Vec<Hop>,
+    pub return_path: Vec<Arc<Hop>>,
     /// Assumptions and caveats (endpoint policy not evaluated, DNS assumed,
     /// leaves the snapshot, ...). Sorted, deduplicated.
     pub notes: Vec<String>,

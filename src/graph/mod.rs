@@ -158,10 +158,17 @@ fn index_by<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
 }
 
 impl Topology {
-    /// Build the topology. Returns the warnings found on the way (dangling
-    /// references and the like), sorted and deduplicated.
+    /// Build the topology over a copy of `snapshot`. Returns the warnings
+    /// found on the way (dangling references and the like), sorted and
+    /// deduplicated.
     pub fn build(snapshot: &Snapshot) -> (Topology, Vec<Diagnostic>) {
-        let s = snapshot.clone();
+        Topology::from_snapshot(snapshot.clone())
+    }
+
+    /// [`Topology::build`] that keeps `s` itself (`topo.snapshot`), for
+    /// callers that need no other copy: an organisation's snapshot is
+    /// hundreds of megabytes.
+    pub fn from_snapshot(s: Snapshot) -> (Topology, Vec<Diagnostic>) {
         let mut t = Topology {
             vpcs: index_by(&s.vpcs, |x| &x.id),
             subnets: index_by(&s.subnets, |x| &x.id),

@@ -158,6 +158,9 @@ pub fn run_queries(
             }
         }
     }
+    // Its memoised answers and filter caches are not needed any more: free
+    // them before the sort.
+    drop(engine);
     // Verdicts that depend on data the collector could not read.
     super::gaps::apply(snapshot, queries, &mut results);
     report::sort_results(&mut results);

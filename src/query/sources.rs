@@ -15,6 +15,7 @@
 use crate::engine::{Blocker, Direction, PathResult, Source, Target, Verdict, VirtualEni};
 use crate::report::SourceRef;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::snapshot::{
     Domain, EfsMountTarget, NetworkInterface, Snapshot, Space, UserProfile, UserSettings,
@@ -56,7 +57,7 @@ pub enum Origin {
 /// One source of a domain: what the report shows and how to evaluate it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditSource {
-    pub source: SourceRef,
+    pub source: Arc<SourceRef>,
     pub origin: Origin,
     /// Whether custom images are configured for this source (the ECR
     /// queries apply only then); `None` = unknown.
@@ -384,14 +385,14 @@ impl Index<'_> {
             };
             if subnets.is_empty() {
                 out.push(AuditSource {
-                    source: SourceRef {
+                    source: Arc::new(SourceRef {
                         kind: l.kind.into(),
                         name: l.name.clone(),
                         subnet_id: String::new(),
                         availability_zone: None,
                         security_group_ids: l.groups.clone().unwrap_or_default(),
                         eni_id: None,
-                    },
+                    }),
                     origin: Origin::Unknown(match &l.groups {
                         Err(reason) => reason.clone(),
                         Ok(_) => format!(
@@ -406,14 +407,14 @@ impl Index<'_> {
             for subnet in &subnets {
                 let groups = l.groups.clone().unwrap_or_default();
                 out.push(AuditSource {
-                    source: SourceRef {
+                    source: Arc::new(SourceRef {
                         kind: l.kind.into(),
                         name: l.name.clone(),
                         subnet_id: subnet.clone(),
                         availability_zone: self.subnet_az(subnet).map(str::to_string),
                         security_group_ids: groups.clone(),
                         eni_id: None,
-                    },
+                    }),
                     origin: match &l.groups {
                         Ok(_) => Origin::Virtual(VirtualEni {
                             label: label.clone(),
@@ -441,7 +442,7 @@ impl Index<'_> {
             groups.sort();
             groups.dedup();
             out.push(AuditSource {
-                source: SourceRef {
+                source: Arc::new(SourceRef {
                     kind: "app-eni".into(),
                     name: eni.id.clone(),
                     subnet_id: eni.subnet_id.clone(),
@@ -451,7 +452,7 @@ impl Index<'_> {
                         .or_else(|| self.subnet_az(&eni.subnet_id).map(str::to_string)),
                     security_group_ids: groups,
                     eni_id: Some(eni.id.clone()),
-                },
+                }),
                 origin: Origin::Eni(eni.id.clone()),
                 custom_images: eni_images,
             });

@@ -27,6 +27,7 @@
 //! all (most C0 controls) U+FFFD.
 
 use std::io;
+use std::sync::Arc;
 
 use super::finding;
 use super::{CheckResult, CheckStatus, DomainInfo, QueryResult, RenderOptions, Report};
@@ -190,7 +191,7 @@ fn suites(report: &Report) -> Vec<Suite<'_>> {
         .collect()
 }
 
-fn path_line(label: &str, hops: &[Hop]) -> Option<String> {
+fn path_line(label: &str, hops: &[Arc<Hop>]) -> Option<String> {
     (!hops.is_empty()).then(|| {
         let steps: Vec<String> = hops
             .iter()
@@ -541,7 +542,7 @@ mod tests {
     fn hostile_text_round_trips() {
         let mut r = sample();
         let nasty = "a & b <c> \"d\" 'e'\nline2 ]]> \u{7}";
-        r.results[2].source.name = nasty.into();
+        Arc::make_mut(&mut r.results[2].source).name = nasty.into();
         r.results[2].blocked_at[0].reason = nasty.into();
         let text = xml(&r);
         let doc = roxmltree::Document::parse(&text).unwrap();

@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::Arc;
 
 use super::finding;
 use super::trace::TraceReport;
@@ -720,7 +721,7 @@ fn document(report: &Report, opts: &RenderOptions, limit: usize) -> String {
 
 // ------------------------------------------------------------------ trace --
 
-fn hop_rows(hops: &[Hop]) -> Vec<String> {
+fn hop_rows(hops: &[Arc<Hop>]) -> Vec<String> {
     let mut out = vec![
         "| # | resource | kind | decision | rule |".to_string(),
         "|---|---|---|---|---|".to_string(),
@@ -909,12 +910,12 @@ mod tests {
                     code: "ENI_SG_RULES_MISMATCH".into(),
                     reason: "no rule | allows it".into(),
                 }],
-                path: vec![Hop {
+                path: vec![Arc::new(Hop {
                     resource: "eni-1".into(),
                     kind: "network-interface".into(),
                     decision: "deny".into(),
                     rule: "a|b".into(),
-                }],
+                })],
                 return_path: vec![],
                 notes: vec!["note *one*".into()],
                 reachable_part: None,
@@ -953,7 +954,7 @@ mod tests {
             .clone();
         for i in 0..400 {
             let mut x = blocked.clone();
-            x.source.name = format!("user-{i:03}");
+            Arc::make_mut(&mut x.source).name = format!("user-{i:03}");
             x.blocked_at[0].resource = format!("sg-{i:03}");
             r.results.push(x);
         }

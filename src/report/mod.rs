@@ -18,6 +18,7 @@ pub mod trace;
 
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +72,8 @@ impl SourceRef {
 pub struct QueryResult {
     pub query: String,
     pub domain: String,
-    pub source: SourceRef,
+    /// Shared by every result of the source (an audit holds ~30 per source).
+    pub source: Arc<SourceRef>,
     /// The destination in words and ids ("fsmt-0abc (fs-0abc, 10.20.3.11)
     /// tcp/2049", "sagemaker.api (eu-west-1) tcp/443").
     pub destination: String,
@@ -79,8 +81,9 @@ pub struct QueryResult {
     /// Query severity (info, low, medium, high, critical).
     pub severity: String,
     pub blocked_at: Vec<Blocker>,
-    pub path: Vec<Hop>,
-    pub return_path: Vec<Hop>,
+    /// Hops are shared between results (see [`Hop`]).
+    pub path: Vec<Arc<Hop>>,
+    pub return_path: Vec<Arc<Hop>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -394,14 +397,32 @@ pub fn reflow(text: &str, width: usize) -> Vec<String> {
 }
 
 pub fn sort_results(results: &mut [QueryResult]) {
-    results.sort_by(|a, b| {
-        (&a.domain, &a.query, &a.source, &a.destination).cmp(&(
-            &b.domain,
-            &b.query,
-            &b.source,
-            &b.destination,
-        ))
-    });
+    // A stable sort of the results themselves would take a scratch buffer
+    // of half of them (~50 MB for an 8x organisation, at the audit's peak):
+    // sort their indexes instead (stable: equal keys keep their order) and
+    // move each result once.
+    fn key(r: &QueryResult) -> (&String, &String, &SourceRef, &String) {
+        (&r.domain, &r.query, &r.source, &r.destination)
+    }
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by(|&a, &b| key(&results[a]).cmp(&key(&results[b])));
+    permute(results, &mut order);
+}
+
+/// Reorder `items` so that position `i` holds what was at `order[i]`
+/// (`order` is a permutation of the positions), following each cycle once.
+/// Leaves `order` as the identity.
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] != start {
+            let from = order[at];
+            items.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
 }
 
 /// Sorted, deduplicated (warnings, notes).
@@ -455,6 +476,47 @@ pub(crate) mod tests {
 
     use crate::engine::Direction;
 
+    /// Issue 5: the results are sorted through their indexes; the order
+    /// must be that of a stable sort (equal keys keep their order).
+    #[test]
+    fn sort_results_is_a_stable_sort() {
+        let base = sample().results;
+        // Every arrangement of a few results with repeated keys, told apart
+        // by their notes.
+        let mut pool = Vec::new();
+        for (i, r) in base.iter().cycle().take(7).enumerate() {
+            let mut r = r.clone();
+            r.notes = vec![format!("#{i}")];
+            pool.push(r);
+        }
+        let mut seed = 7u64;
+        for _ in 0..200 {
+            let mut v = pool.clone();
+            for i in (1..v.len()).rev() {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                v.swap(i, (seed >> 33) as usize % (i + 1));
+            }
+            let mut expected = v.clone();
+            expected.sort_by(|a, b| {
+                (&a.domain, &a.query, &a.source, &a.destination).cmp(&(
+                    &b.domain,
+                    &b.query,
+                    &b.source,
+                    &b.destination,
+                ))
+            });
+            sort_results(&mut v);
+            assert_eq!(v, expected);
+        }
+        let mut order = vec![2, 0, 1];
+        let mut items = vec!['a', 'b', 'c'];
+        permute(&mut items, &mut order);
+        assert_eq!(items, ['c', 'a', 'b']);
+        assert_eq!(order, [0, 1, 2]);
+    }
+
     #[test]
     fn reflow_wraps_and_keeps_paragraphs() {
         assert_eq!(reflow("a b\nc dd\n\n e", 4), ["a b", "c dd", "", "e"]);
@@ -472,7 +534,7 @@ pub(crate) mod tests {
         let result = |query: &str, source: SourceRef, verdict: Verdict| QueryResult {
             query: query.into(),
             domain: "d-1".into(),
-            source,
+            source: Arc::new(source),
             destination: "somewhere tcp/443".into(),
             verdict,
             severity: "high".into(),

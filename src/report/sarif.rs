@@ -39,6 +39,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -531,7 +532,7 @@ fn locations(items: Vec<LogicalLocation>) -> Vec<Location> {
     out
 }
 
-fn thread_flow(id: &'static str, label: &str, hops: &[Hop]) -> Option<ThreadFlow> {
+fn thread_flow(id: &'static str, label: &str, hops: &[Arc<Hop>]) -> Option<ThreadFlow> {
     if hops.is_empty() {
         return None;
     }
@@ -673,7 +674,7 @@ fn query_result(r: &QueryResult, report: &Report, rules: &Rules) -> SarifResult 
             verdict: r.verdict.as_str().to_string(),
             severity: r.severity.clone(),
             domain: Some(r.domain.clone()),
-            source: Some(r.source.clone()),
+            source: Some((*r.source).clone()),
             destination: Some(r.destination.clone()),
             resource: None,
             blocked_at: r.blocked_at.clone(),
@@ -923,7 +924,7 @@ mod tests {
         let after = sarif(&r);
         assert_eq!(fp(&before, 0), fp(&after, 0));
         assert_ne!(fp(&before, 0), fp(&before, 1));
-        r.results[i].source.name = "bob".into();
+        Arc::make_mut(&mut r.results[i].source).name = "bob".into();
         assert_ne!(fp(&before, 0), fp(&sarif(&r), 0));
     }
 

@@ -2,6 +2,7 @@
 //! table or as JSON.
 
 use std::io;
+use std::sync::Arc;
 
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 use serde::{Deserialize, Serialize};
@@ -32,8 +33,8 @@ pub struct TraceReport {
     pub flow: TraceFlow,
     pub verdict: Verdict,
     pub blocked_at: Vec<Blocker>,
-    pub path: Vec<Hop>,
-    pub return_path: Vec<Hop>,
+    pub path: Vec<Arc<Hop>>,
+    pub return_path: Vec<Arc<Hop>>,
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reachable_part: Option<String>,
@@ -85,7 +86,7 @@ fn new_table(opts: &RenderOptions) -> Table {
     t
 }
 
-fn hops(hops: &[Hop], opts: &RenderOptions) -> Table {
+fn hops(hops: &[Arc<Hop>], opts: &RenderOptions) -> Table {
     let mut t = new_table(opts);
     t.set_header(["#", "resource", "kind", "decision", "rule"]);
     for (i, h) in hops.iter().enumerate() {
@@ -193,12 +194,12 @@ mod tests {
                     code: "ENI_SG_RULES_MISMATCH".into(),
                     reason: "no egress rule allows tcp 443".into(),
                 }],
-                path: vec![Hop {
+                path: vec![Arc::new(Hop {
                     resource: "eni-1".into(),
                     kind: "network-interface".into(),
                     decision: "deny".into(),
                     rule: "".into(),
-                }],
+                })],
                 return_path: vec![],
                 notes: vec!["b".into(), "a".into(), "a".into()],
                 reachable_part: None,
