@@ -12,7 +12,9 @@
 //! - import: the values -> the snapshot (tolerant parsing, merging, sort);
 //! - topology: `Topology::from_snapshot` (graph and indexes);
 //! - audit: `query::run_queries` with every built-in query and every
-//!   source of every domain (results kept, as `audit` keeps them);
+//!   source of every domain (results kept, as `audit` keeps them), on
+//!   `query::run::threads()` threads as `audit` runs it (SAGESCOPE_THREADS
+//!   sets the count; CPU seconds add up every thread's work);
 //! - trace: one `engine::evaluate` on the loaded topology (an app ENI to
 //!   the SageMaker API endpoint, tcp/443), as `sagescope trace` runs it,
 //!   right after loading (best of 5).
@@ -58,6 +60,8 @@ struct Sample {
     cpu_read_parse: f64,
     cpu_load_topology: f64,
     cpu_audit: f64,
+    /// Wall clock of the floor pass (the CPU ratio's `cpu_read_parse`).
+    floor: f64,
 }
 
 impl Sample {
@@ -71,7 +75,7 @@ impl Sample {
     }
     fn to_line(&self) -> String {
         format!(
-            "SAMPLE {} {} {} {} {} {} {} {} {} {} {} {} {}",
+            "SAMPLE {} {} {} {} {} {} {} {} {} {} {} {} {} {}",
             self.files,
             self.bytes,
             self.read_parse,
@@ -84,7 +88,8 @@ impl Sample {
             self.trace_ms,
             self.cpu_read_parse,
             self.cpu_load_topology,
-            self.cpu_audit
+            self.cpu_audit,
+            self.floor
         )
     }
     fn from_line(line: &str) -> Option<Sample> {
@@ -103,6 +108,7 @@ impl Sample {
             cpu_read_parse: f[10].parse().ok()?,
             cpu_load_topology: f[11].parse().ok()?,
             cpu_audit: f[12].parse().ok()?,
+            floor: f[13].parse().ok()?,
         })
     }
     /// Keep the fastest of each phase (and the largest RSS).
@@ -118,6 +124,7 @@ impl Sample {
             cpu_read_parse: self.cpu_read_parse.min(o.cpu_read_parse),
             cpu_load_topology: self.cpu_load_topology.min(o.cpu_load_topology),
             cpu_audit: self.cpu_audit.min(o.cpu_audit),
+            floor: self.floor.min(o.floor),
             ..self
         }
     }
@@ -177,7 +184,7 @@ fn vm_hwm_kb() -> u64 {
 
 /// The child: measure one scale's folder.
 fn child(dir: &Path) {
-    let (_, cpu_read_parse) = read_parse_floor(dir);
+    let (floor, cpu_read_parse) = read_parse_floor(dir);
     let cpu = cpu_seconds();
     let (snapshot, phases) = sagescope::import::load_with_phases(dir).expect("import");
     let start = Instant::now();
@@ -253,6 +260,7 @@ fn child(dir: &Path) {
         cpu_read_parse,
         cpu_load_topology,
         cpu_audit,
+        floor,
     };
     println!("{}", s.to_line());
 }
@@ -302,6 +310,10 @@ fn main() {
     }
     println!("sagescope scale benchmark, seed {seed}, best of {repeat}");
     println!("machine: {}", machine());
+    println!(
+        "audit threads: {} (SAGESCOPE_THREADS, else one per core); CPU times add up every thread's",
+        query::run::threads()
+    );
     let exe = std::env::current_exe().expect("own path");
     let mut samples: Vec<(u32, Sample, Duration)> = Vec::new();
     for &scale in &scales {
@@ -370,17 +382,19 @@ fn main() {
     println!();
     println!("CPU (s, user + system of the child):");
     println!(
-        "| scale | read+parse (floor pass) | load+topology | audit | total (load+topology+audit) | audit / read+parse |"
+        "| scale | read+parse (floor pass) | load+topology | audit | total (load+topology+audit) | audit / read+parse | same on wall clock (floor pass: wall s) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for (scale, s, _) in &samples {
         println!(
-            "| {scale}x | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            "| {scale}x | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} ({:.3}) |",
             s.cpu_read_parse,
             s.cpu_load_topology,
             s.cpu_audit,
             s.cpu_total(),
-            s.cpu_audit / s.cpu_read_parse.max(0.01)
+            s.cpu_audit / s.cpu_read_parse.max(0.01),
+            s.audit / s.floor.max(0.001),
+            s.floor
         );
     }
     println!();
@@ -388,10 +402,11 @@ fn main() {
     let verdict = |ok: bool| if ok { "meets" } else { "MISSES" };
     if let Some(s) = at(8) {
         let r = s.cpu_audit / s.cpu_read_parse.max(0.01);
-        let w = s.audit / s.read_parse;
+        let w = s.audit / s.floor.max(0.001);
         println!(
-            "audit / read+parse at 8x: {r:.2} on CPU time, {w:.2} on wall clock (target <= 3: {})",
-            verdict(r <= 3.0)
+            "audit / read+parse at 8x: {r:.2} on CPU time (all threads' work), {w:.2} on wall clock (target <= 3: {} on CPU, {} on wall clock)",
+            verdict(r <= 3.0),
+            verdict(w <= 3.0)
         );
         let m = s.rss_model_kb as f64 * 1024.0 / s.bytes as f64;
         let p = s.rss_peak_kb as f64 * 1024.0 / s.bytes as f64;

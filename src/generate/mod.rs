@@ -305,4 +305,35 @@ mod tests {
             results.len()
         );
     }
+
+    /// Issue 5: an audit shared out over threads gives the results of one
+    /// thread, byte for byte, whatever the number of threads.
+    #[test]
+    fn audit_results_do_not_depend_on_the_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        write_dir(&Options { scale: 1, seed: 3 }, dir.path()).unwrap();
+        let snap = crate::import::load(dir.path()).unwrap();
+        let (topo, _) = crate::graph::Topology::build(&snap);
+        let queries = crate::query::builtin_queries().unwrap();
+        let filters = crate::query::Filters {
+            domain_ids: snap.domains.iter().take(7).map(|d| d.id.clone()).collect(),
+            query_ids: vec![
+                "sagemaker-api".into(),
+                "efs-nfs".into(),
+                "app-to-app".into(),
+            ],
+        };
+        let settings = crate::engine::Settings::default();
+        let run = |threads| {
+            let r = crate::query::run::run_queries_on(
+                &snap, &topo, &queries, &settings, &filters, threads,
+            );
+            serde_json::to_string(&r).unwrap()
+        };
+        let one = run(1);
+        assert!(one.len() > 10_000, "{}", one.len());
+        for threads in [2, 3, 16] {
+            assert!(run(threads) == one, "{threads} threads differ from one");
+        }
+    }
 }

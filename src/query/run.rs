@@ -2,6 +2,10 @@
 //! (query, source, destination), each from the engine unless the query does
 //! not apply or the data to ask the engine is missing.
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
 use crate::engine::{Evaluator, FlowSpec, Settings, Verdict};
 use crate::graph::Topology;
 use crate::report::{self, QueryResult};
@@ -71,7 +75,8 @@ fn applicability(query: &Query, mode: Mode, domain: &Domain, src: &AuditSource) 
     Applicability::Applies
 }
 
-/// Every result, sorted by (domain, query, source, destination).
+/// Every result, sorted by (domain, query, source, destination), the
+/// domains shared out over the machine's cores ([`threads`]).
 pub fn run_queries(
     snapshot: &Snapshot,
     topo: &Topology,
@@ -79,92 +84,183 @@ pub fn run_queries(
     settings: &Settings,
     filters: &Filters,
 ) -> Vec<QueryResult> {
-    let mut results = Vec::new();
-    // Profiles with the same groups in the same subnet ask the same
-    // questions: the evaluator answers each once (and shares filter
-    // answers between all of them), exactly as `engine::evaluate` would.
-    let mut engine = Evaluator::new(topo, settings);
+    run_queries_on(snapshot, topo, queries, settings, filters, threads())
+}
+
+/// How many threads an audit uses: `SAGESCOPE_THREADS` when it is a
+/// positive number, otherwise one per core.
+pub fn threads() -> usize {
+    std::env::var("SAGESCOPE_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// [`run_queries`] on `threads` threads. The results are the same for any
+/// number of threads: each thread takes the next domain to audit, with its
+/// own [`Evaluator`] (whose answers are exactly `engine::evaluate`'s), and
+/// the domains' results are put together in domain order and sorted
+/// (stably) as one. Domains are handed out one at a time and their results
+/// sent back as each is done, so only a few domains' results wait for an
+/// earlier one to finish: memory stays that of one thread.
+pub fn run_queries_on(
+    snapshot: &Snapshot,
+    topo: &Topology,
+    queries: &[Query],
+    settings: &Settings,
+    filters: &Filters,
+    threads: usize,
+) -> Vec<QueryResult> {
     let index = sources::Index::new(snapshot);
-    for domain in snapshot.domains.iter().filter(|d| filters.domain(d)) {
-        let mode = Mode::of(domain);
-        let region = sources::region_of(snapshot, domain);
-        let srcs = index.domain_sources(domain);
-        for query in queries.iter().filter(|q| filters.query(q)) {
-            let flow = FlowSpec {
-                protocol: query.flow.protocol,
-                dst_ports: query.flow.ports,
-                src_ports: None,
-            };
-            for src in &srcs {
-                // Real app ENIs are not paired (see `run_notes`).
-                if query.destination == Destination::AppPeer && matches!(src.origin, Origin::Eni(_))
-                {
-                    continue;
-                }
-                let generic = || sources::generic_destination(domain, query, region.as_deref());
-                let applies = applicability(query, mode, domain, src);
-                let planned = match (&applies, &src.origin) {
-                    (Applicability::NotApplicable(why), _) => vec![Planned::Decided {
-                        destination: generic(),
-                        result: decided(Verdict::NotApplicable, Some(why.clone()), vec![]),
-                    }],
-                    (Applicability::Unknown(why), _) | (_, Origin::Unknown(why)) => {
-                        vec![Planned::Decided {
-                            destination: generic(),
-                            result: decided(Verdict::Unknown, Some(why.clone()), vec![]),
-                        }]
-                    }
-                    (Applicability::Applies, _) => {
-                        sources::destinations(&index, domain, src, query)
-                    }
-                };
-                for p in planned {
-                    let (destination, result) = match p {
-                        Planned::Decided {
-                            destination,
-                            result,
-                        } => (destination, result),
-                        Planned::Evaluate {
-                            destination,
-                            target,
-                        } => {
-                            let Some(source) = src.engine_source() else {
-                                continue; // unreachable: unknown origins are decided above
-                            };
-                            let r = engine.evaluate(&source, &target, &flow);
-                            (destination, r)
+    let domains: Vec<&Domain> = snapshot
+        .domains
+        .iter()
+        .filter(|d| filters.domain(d))
+        .collect();
+    let mut results = Vec::new();
+    if threads <= 1 || domains.len() < 2 {
+        // Profiles with the same groups in the same subnet ask the same
+        // questions: the evaluator answers each once (and shares filter
+        // answers between all of them), exactly as `engine::evaluate` would.
+        let mut engine = Evaluator::new(topo, settings);
+        for domain in &domains {
+            audit_domain(
+                &mut engine,
+                &index,
+                snapshot,
+                domain,
+                queries,
+                filters,
+                &mut results,
+            );
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = mpsc::channel::<(usize, Vec<QueryResult>)>();
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(domains.len()) {
+                let tx = tx.clone();
+                let (next, index, domains) = (&next, &index, &domains);
+                scope.spawn(move || {
+                    let mut engine = Evaluator::new(topo, settings);
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(domain) = domains.get(i) else { break };
+                        let mut out = Vec::new();
+                        audit_domain(
+                            &mut engine,
+                            index,
+                            snapshot,
+                            domain,
+                            queries,
+                            filters,
+                            &mut out,
+                        );
+                        if tx.send((i, out)).is_err() {
+                            break;
                         }
-                    };
-                    let mut notes = result.notes;
-                    notes.sort();
-                    notes.dedup();
-                    results.push(QueryResult {
-                        query: query.id.clone(),
-                        domain: domain.id.clone(),
-                        source: src.source.clone(),
-                        destination,
-                        verdict: result.verdict,
-                        severity: query.severity.to_string(),
-                        blocked_at: result.blocked_at,
-                        path: result.path,
-                        return_path: result.return_path,
-                        notes,
-                        reachable_part: result.reachable_part,
-                        fixes: Vec::new(),
-                        suppressed: false,
-                        suppression_reason: None,
-                    });
+                    }
+                });
+            }
+            // Only the workers hold senders now: the loop ends when they
+            // are done (or one panicked, which the scope then re-raises).
+            drop(tx);
+            let mut waiting = BTreeMap::new();
+            let mut want = 0;
+            for (i, out) in rx {
+                waiting.insert(i, out);
+                while let Some(out) = waiting.remove(&want) {
+                    results.extend(out);
+                    want += 1;
                 }
             }
-        }
+        });
     }
-    // Its memoised answers and filter caches are not needed any more: free
-    // them before the sort.
-    drop(engine);
     // Verdicts that depend on data the collector could not read.
     super::gaps::apply(snapshot, queries, &mut results);
     report::sort_results(&mut results);
     results
+}
+
+/// Every result of one domain, appended to `out` (unsorted).
+fn audit_domain(
+    engine: &mut Evaluator<'_>,
+    index: &sources::Index<'_>,
+    snapshot: &Snapshot,
+    domain: &Domain,
+    queries: &[Query],
+    filters: &Filters,
+    out: &mut Vec<QueryResult>,
+) {
+    let mode = Mode::of(domain);
+    let region = sources::region_of(snapshot, domain);
+    let srcs = index.domain_sources(domain);
+    for query in queries.iter().filter(|q| filters.query(q)) {
+        let flow = FlowSpec {
+            protocol: query.flow.protocol,
+            dst_ports: query.flow.ports,
+            src_ports: None,
+        };
+        for src in &srcs {
+            // Real app ENIs are not paired (see `run_notes`).
+            if query.destination == Destination::AppPeer && matches!(src.origin, Origin::Eni(_)) {
+                continue;
+            }
+            let generic = || sources::generic_destination(domain, query, region.as_deref());
+            let applies = applicability(query, mode, domain, src);
+            let planned = match (&applies, &src.origin) {
+                (Applicability::NotApplicable(why), _) => vec![Planned::Decided {
+                    destination: generic(),
+                    result: decided(Verdict::NotApplicable, Some(why.clone()), vec![]),
+                }],
+                (Applicability::Unknown(why), _) | (_, Origin::Unknown(why)) => {
+                    vec![Planned::Decided {
+                        destination: generic(),
+                        result: decided(Verdict::Unknown, Some(why.clone()), vec![]),
+                    }]
+                }
+                (Applicability::Applies, _) => sources::destinations(index, domain, src, query),
+            };
+            for p in planned {
+                let (destination, result) = match p {
+                    Planned::Decided {
+                        destination,
+                        result,
+                    } => (destination, result),
+                    Planned::Evaluate {
+                        destination,
+                        target,
+                    } => {
+                        let Some(source) = src.engine_source() else {
+                            continue; // unreachable: unknown origins are decided above
+                        };
+                        let r = engine.evaluate(&source, &target, &flow);
+                        (destination, r)
+                    }
+                };
+                let mut notes = result.notes;
+                notes.sort();
+                notes.dedup();
+                out.push(QueryResult {
+                    query: query.id.clone(),
+                    domain: domain.id.clone(),
+                    source: src.source.clone(),
+                    destination,
+                    verdict: result.verdict,
+                    severity: query.severity.to_string(),
+                    blocked_at: result.blocked_at,
+                    path: result.path,
+                    return_path: result.return_path,
+                    notes,
+                    reachable_part: result.reachable_part,
+                    fixes: Vec::new(),
+                    suppressed: false,
+                    suppression_reason: None,
+                });
+            }
+        }
+    }
 }
 
 /// Report-level notes about what the run could not cover.
