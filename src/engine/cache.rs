@@ -16,7 +16,7 @@
 //! in it, which is stable because the topology is immutable while it is
 //! borrowed.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::rc::Rc;
 
 use ipnet::Ipv4Net;

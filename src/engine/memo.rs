@@ -26,9 +26,11 @@
 //! evaluation.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::cache::Cache;
 use super::eval::{self, SUBJECT_ENDS};

@@ -9,7 +9,9 @@
 //! both ids, and analysis goes on; the engine turns every verdict that
 //! depends on the missing piece into `unknown`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 use std::net::Ipv4Addr;
 
 use petgraph::graph::{DiGraph, NodeIndex};
