@@ -23,6 +23,9 @@ fn corpus(target: &str) -> Vec<PathBuf> {
     files
 }
 
+/// Every input through `run`, on one thread per core (the engine corpus
+/// holds thousands of inputs and this is a debug build). Every failing
+/// input is named, not only the first.
 fn replay(target: &str, run: fn(&[u8])) {
     let files = corpus(target);
     assert!(
@@ -30,11 +33,33 @@ fn replay(target: &str, run: fn(&[u8])) {
         "fuzz/corpus/{target} holds only {} inputs",
         files.len()
     );
-    for f in &files {
-        let data = std::fs::read(f).expect("read corpus file");
-        let outcome = std::panic::catch_unwind(|| run(&data));
-        assert!(outcome.is_ok(), "{target}: {} fails", f.display());
-    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads);
+    let failed: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut failed = Vec::new();
+                    for f in part {
+                        let data = std::fs::read(f).expect("read corpus file");
+                        if std::panic::catch_unwind(|| run(&data)).is_err() {
+                            failed.push(f.display().to_string());
+                        }
+                    }
+                    failed
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("replay thread"))
+            .collect()
+    });
+    assert!(
+        failed.is_empty(),
+        "{target}: these inputs fail: {failed:#?}"
+    );
 }
 
 #[test]
