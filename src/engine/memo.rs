@@ -75,9 +75,7 @@ struct Key {
 /// what the evaluations have in common. Answers are exactly those of
 /// [`super::evaluate`].
 pub struct Evaluator<'a> {
-    topo: &'a Topology,
-    settings: &'a Settings,
-    cache: Cache,
+    search: Search<'a>,
     /// Answers by the source's subnet, then by question. An audit asks
     /// all the questions of one domain's subnets before moving on, so only
     /// the answers of the last [`MEMO_SUBNETS`] subnets are kept: memory
@@ -85,41 +83,63 @@ pub struct Evaluator<'a> {
     memo: HashMap<String, HashMap<Key, PathResult>>,
     /// The subnets in `memo`, oldest first.
     recent: VecDeque<String>,
+    /// No string of the snapshot holds the placeholder.
+    memo_on: bool,
+    answers: usize,
+}
+
+/// Path searches, with what they share: the filter cache and the hops
+/// they have given out.
+struct Search<'a> {
+    topo: &'a Topology,
+    settings: &'a Settings,
+    cache: Cache,
     /// Every hop given out, once: the same hop (a group's rule, a
     /// source's app ENI) is shared by all the answers that hold it.
     hops: Interner,
-    /// No string of the snapshot holds the placeholder.
-    memo_on: bool,
-    evaluations: usize,
-    answers: usize,
+    runs: usize,
+}
+
+impl Search<'_> {
+    fn run(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
+        self.runs += 1;
+        let mut r =
+            eval::evaluate_cached(&mut self.cache, self.topo, src, dst, flow, self.settings);
+        self.hops.share(&mut r);
+        r
+    }
 }
 
 impl<'a> Evaluator<'a> {
     pub fn new(topo: &'a Topology, settings: &'a Settings) -> Evaluator<'a> {
-        Evaluator {
-            topo,
-            settings,
-            cache: Cache::new(),
+        Evaluator::maker(topo, settings)()
+    }
+
+    /// Makes evaluators over `topo` (one per thread, say), checking the
+    /// snapshot's strings for the placeholder once for all of them.
+    pub fn maker(
+        topo: &'a Topology,
+        settings: &'a Settings,
+    ) -> impl Fn() -> Evaluator<'a> + Sync + 'a {
+        let memo_on = !any_string_contains(&topo.snapshot, PLACEHOLDER);
+        move || Evaluator {
+            search: Search {
+                topo,
+                settings,
+                cache: Cache::new(),
+                hops: Interner::default(),
+                runs: 0,
+            },
             memo: HashMap::new(),
             recent: VecDeque::new(),
-            hops: Interner::default(),
-            memo_on: !any_string_contains(&topo.snapshot, PLACEHOLDER),
-            evaluations: 0,
+            memo_on,
             answers: 0,
         }
     }
 
     /// (path searches run, answers given).
     pub fn stats(&self) -> (usize, usize) {
-        (self.evaluations, self.answers)
-    }
-
-    fn direct(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
-        self.evaluations += 1;
-        let mut r =
-            eval::evaluate_cached(&mut self.cache, self.topo, src, dst, flow, self.settings);
-        self.hops.share(&mut r);
-        r
+        (self.search.runs, self.answers)
     }
 
     /// Make room for the answers of `subnet`, forgetting the oldest
@@ -142,10 +162,10 @@ impl<'a> Evaluator<'a> {
     pub fn evaluate(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
         self.answers += 1;
         let Source::Virtual(v) = src else {
-            return self.direct(src, dst, flow);
+            return self.search.run(src, dst, flow);
         };
         let Some(key) = key(v, dst, flow).filter(|_| self.memo_on) else {
-            return self.direct(src, dst, flow);
+            return self.search.run(src, dst, flow);
         };
         self.admit_subnet(&key.subnet);
         let answers = self.memo.get_mut(&key.subnet).expect("admitted above");
@@ -161,23 +181,13 @@ impl<'a> Evaluator<'a> {
                     Target::Virtual(t) => Target::Virtual(placeholder(t)),
                     other => other.clone(),
                 };
-                self.evaluations += 1;
-                let mut t = eval::evaluate_cached(
-                    &mut self.cache,
-                    self.topo,
-                    &psrc,
-                    &pdst,
-                    flow,
-                    self.settings,
-                );
-                self.hops.share(&mut t);
-                e.insert(t)
+                e.insert(self.search.run(&psrc, &pdst, flow))
             }
         };
-        let r = fill(template, &v.label, &mut self.hops);
+        let r = fill(template, &v.label, &mut self.search.hops);
         #[cfg(debug_assertions)]
         {
-            let direct = eval::evaluate(self.topo, src, dst, flow, self.settings);
+            let direct = eval::evaluate(self.search.topo, src, dst, flow, self.search.settings);
             assert_eq!(r, direct, "memoised answer differs for {}", v.label);
         }
         r
@@ -237,32 +247,27 @@ fn hop_holds(h: &Hop, c: char) -> bool {
     h.resource.contains(c) || h.kind.contains(c) || h.decision.contains(c) || h.rule.contains(c)
 }
 
-/// One `Arc` per distinct hop given out by an [`Evaluator`]. It holds
-/// no more than the answers do: every hop in it is in some answer.
+/// One `Arc` per distinct hop given out by an [`Evaluator`]; every hop in
+/// it was in some answer.
 #[derive(Default)]
 struct Interner {
     hops: HashSet<Arc<Hop>>,
 }
 
 impl Interner {
-    fn get(&mut self, hop: Hop) -> Arc<Hop> {
-        if let Some(h) = self.hops.get(&hop) {
-            return Arc::clone(h);
+    /// The shared hop with the content of `h` (`h` itself the first time).
+    fn intern(&mut self, h: &Arc<Hop>) -> Arc<Hop> {
+        if let Some(shared) = self.hops.get(&**h) {
+            return Arc::clone(shared);
         }
-        let h = Arc::new(hop);
-        self.hops.insert(Arc::clone(&h));
-        h
+        self.hops.insert(Arc::clone(h));
+        Arc::clone(h)
     }
 
     /// Replace each hop of `r` by the shared one with the same content.
     fn share(&mut self, r: &mut PathResult) {
         for h in r.path.iter_mut().chain(r.return_path.iter_mut()) {
-            match self.hops.get(&**h) {
-                Some(shared) => *h = Arc::clone(shared),
-                None => {
-                    self.hops.insert(Arc::clone(h));
-                }
-            }
+            *h = self.intern(h);
         }
     }
 }
@@ -285,12 +290,12 @@ fn fill(t: &PathResult, label: &str, interner: &mut Interner) -> PathResult {
                 if !hop_holds(h, PLACEHOLDER) {
                     return Arc::clone(h);
                 }
-                interner.get(Hop {
+                interner.intern(&Arc::new(Hop {
                     resource: put(&h.resource, label),
                     kind: put(&h.kind, label),
                     decision: put(&h.decision, label),
                     rule: put(&h.rule, label),
-                })
+                }))
             })
             .collect()
     };

@@ -10,9 +10,9 @@
 //! depends on the missing piece into `unknown`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
 
 use foldhash::{HashMap, HashMapExt};
-use std::net::Ipv4Addr;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 

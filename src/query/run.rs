@@ -136,14 +136,15 @@ pub fn run_queries_on(
             );
         }
     } else {
+        let evaluator = Evaluator::maker(topo, settings);
         let next = AtomicUsize::new(0);
         let (tx, rx) = mpsc::channel::<(usize, Vec<QueryResult>)>();
         std::thread::scope(|scope| {
             for _ in 0..threads.min(domains.len()) {
                 let tx = tx.clone();
-                let (next, index, domains) = (&next, &index, &domains);
+                let (next, index, domains, evaluator) = (&next, &index, &domains, &evaluator);
                 scope.spawn(move || {
-                    let mut engine = Evaluator::new(topo, settings);
+                    let mut engine = evaluator();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(domain) = domains.get(i) else { break };
