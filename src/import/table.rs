@@ -5,8 +5,9 @@
 //! region, or a list call next to a describe call (ListDomains and
 //! DescribeDomain). Identical copies are kept once, silently. A more complete
 //! view (higher `rank`: describe beats list) wins and is completed with what
-//! only the other one says. Two different views of the same rank keep the
-//! first in file order and raise `duplicate-id`.
+//! only the other one says. Of two different views of the same rank, the
+//! one whose JSON sorts first is kept, whatever the order and names of the
+//! files (the audit must not depend on them), and `duplicate-id` is raised.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -14,7 +15,7 @@ use std::hash::Hash;
 use crate::snapshot::Diagnostic;
 
 /// How two views of the same resource combine.
-pub(crate) trait Record: Clone + PartialEq {
+pub(crate) trait Record: Clone + PartialEq + serde::Serialize {
     /// Complete `self` with what only `other`, a less complete view of the
     /// same resource, says.
     fn fill_from(&mut self, _other: &Self) {}
@@ -80,14 +81,21 @@ impl<K: Eq + Hash, T: Record> Table<K, T> {
         } else if rank < e.rank {
             e.item.fill_from(&item);
         } else if !e.item.merge_peer(&item) {
+            let json = |x: &T| serde_json::to_string(x).unwrap_or_default();
+            let keep_new = json(&item) < json(&e.item);
             let msg = if e.file == file {
-                format!("{id} appears twice in {file} with different contents; keeping the first")
+                format!("{id} appears twice in {file} with different contents; keeping one of them")
             } else {
+                let kept = if keep_new { file } else { e.file.as_str() };
                 format!(
-                    "{id} is in {} and in {file} with different contents; keeping the one in {}",
-                    e.file, e.file
+                    "{id} is in {} and in {file} with different contents; keeping the one in {kept}",
+                    e.file
                 )
             };
+            if keep_new {
+                e.item = item;
+                e.file = file.to_string();
+            }
             diags.push(
                 Diagnostic::warning("duplicate-id", msg)
                     .with_file(file)
@@ -131,7 +139,7 @@ impl<K: Eq + Hash, T: Record> Table<K, T> {
 mod tests {
     use super::*;
 
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     struct R {
         a: Option<u32>,
         b: Option<u32>,
@@ -170,6 +178,35 @@ mod tests {
         assert_eq!(d[0].code, "duplicate-id");
         assert!(d[0].message.contains("f1") && d[0].message.contains("f3"));
         assert_eq!(t.get(&"x".to_string()), Some(&r1));
+    }
+
+    /// Issue 6 (determinism, found by the file-order property): of two
+    /// contradicting views, the same one is kept whichever file comes first.
+    #[test]
+    fn contradicting_views_keep_the_same_one_in_any_file_order() {
+        let one = R {
+            a: Some(1),
+            b: None,
+        };
+        let two = R {
+            a: Some(2),
+            b: None,
+        };
+        for (first, second) in [(&one, &two), (&two, &one)] {
+            let mut t: Table<String, R> = Table::default();
+            let mut d = Vec::new();
+            t.insert("x".into(), "x", first.clone(), 0, "f1", &mut d);
+            t.insert("x".into(), "x", second.clone(), 0, "f2", &mut d);
+            assert_eq!(t.get(&"x".to_string()), Some(&one));
+            assert_eq!(d.len(), 1);
+            let kept = if first == &one { "f1" } else { "f2" };
+            assert!(
+                d[0].message
+                    .ends_with(&format!("keeping the one in {kept}")),
+                "{}",
+                d[0].message
+            );
+        }
     }
 
     #[test]
