@@ -136,6 +136,23 @@ impl Atoms {
             .collect()
     }
 
+    /// What decides how routes cover the atoms: [`Atoms::cidr_signature`]
+    /// and, for service atoms, which service in which region (prefix lists
+    /// stand for a service by name). The atoms without labels and groups.
+    pub fn route_signature(&self) -> Vec<AtomKind> {
+        self.kinds
+            .iter()
+            .map(|k| match k {
+                AtomKind::Virtual { subnet_cidr, .. } => AtomKind::Virtual {
+                    label: String::new(),
+                    subnet_cidr: *subnet_cidr,
+                    groups: Vec::new(),
+                },
+                other => other.clone(),
+            })
+            .collect()
+    }
+
     fn iter(&self) -> impl Iterator<Item = (u64, &AtomKind)> {
         self.kinds
             .iter()

@@ -1,4 +1,5 @@
-//! What every evaluation of one run shares: the packets a filter admits.
+//! What every evaluation of one run shares: the packets a filter admits,
+//! how a route table splits the addresses, and witness text.
 //!
 //! An audit asks the same handful of questions of the same filters for
 //! every profile in every subnet behind them, and turning rules into packet
@@ -8,9 +9,17 @@
 //!   ([`Atoms::cidr_signature`]: the subnets of virtual ENIs, which atoms
 //!   are services): computed once per (ACL, direction, signature);
 //! - a security-group rule's admits are its admits without atoms, which
-//!   depend on the rule alone (computed once per run, for a rule and for a
-//!   group set), plus the few packets that reach the evaluation's atoms
-//!   (computed per evaluation; see [`rules::sg_rule_atom_peers`]).
+//!   depend on the rule alone (computed once per run), plus the few packets
+//!   that reach the evaluation's atoms (computed once per evaluation, see
+//!   [`rules::sg_rule_atom_peers`]: a path meets the same groups on several
+//!   branches). A group set's admits are put together from its rules',
+//!   each clipped to the packets the path can present first;
+//! - a route table's split of the destination addresses depends only on
+//!   the table and [`Atoms::route_signature`]: computed once per pair;
+//! - a NACL direction's witness text depends only on its entries (the
+//!   shared admits above) and the packets that reach it; a rule's witness
+//!   line only on the rule. Witness texts are kept for the recent flows
+//!   ([`WITNESS_CAP`]): an audit meets the same ones within a domain.
 //!
 //! A cache belongs to one [`Topology`]: filters are keyed by their address
 //! in it, which is stable because the topology is immutable while it is
@@ -21,13 +30,12 @@ use std::rc::Rc;
 
 use ipnet::Ipv4Net;
 
-use super::atoms::{AddrMatch, Atoms};
-use super::rules::{
-    self, nacl_rules, sg_rule_admits, sg_set_admits, sg_set_atom_admits, Admits, NaclRules,
-};
-use super::space::Cube;
+use super::atoms::{AddrMatch, AtomKind, Atoms};
+use super::eval::RouteParts;
+use super::rules::{self, nacl_rules, sg_rule_admits, Admits, NaclRules};
+use super::space::{Cube, Space};
 use crate::graph::Topology;
-use crate::snapshot::{NetworkAcl, SecurityGroup, SgRule};
+use crate::snapshot::{NetworkAcl, RouteTable, SecurityGroup, SgRule};
 
 /// The atoms of one evaluation, as an interned signature id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +43,8 @@ pub(super) struct Sig {
     /// How many atoms the id describes (atoms are only ever added).
     pub atoms: usize,
     cidr: u32,
+    /// [`Atoms::route_signature`].
+    route: u32,
 }
 
 /// Filter answers shared by the evaluations of one run over one topology.
@@ -42,6 +52,10 @@ pub(super) struct Sig {
 pub struct Cache {
     topo: usize,
     cidr_sigs: HashMap<Vec<Option<Option<Ipv4Net>>>, u32>,
+    route_sigs: HashMap<Vec<AtomKind>, u32>,
+    /// Route tables' splits of the addresses, by table (its address in the
+    /// topology) and route signature.
+    route_parts: HashMap<(usize, u32), Rc<RouteParts>>,
     nacl: HashMap<(usize, bool, u32), Rc<NaclRules>>,
     /// The same, keyed by what each entry covers of the atoms (the only
     /// way atoms reach a NACL's packets): evaluations whose sources sit
@@ -52,9 +66,23 @@ pub struct Cache {
     full_access: HashMap<(usize, usize), bool>,
     /// Without atoms.
     sg_rule: HashMap<(usize, bool), Rc<Admits>>,
-    /// Without atoms.
-    sg_set: HashMap<(Vec<usize>, bool), Rc<Admits>>,
+    /// To or from the atoms of the current evaluation (`atoms_of`): a
+    /// path meets the same groups on several branches (one per endpoint
+    /// ENI, say).
+    sg_rule_atoms: HashMap<(usize, bool), Rc<Admits>>,
+    /// NACL witness texts by (NACL direction, packets).
+    nacl_witness: HashMap<(usize, Space), String>,
+    /// Witness lines of security-group rules.
+    sg_rule_text: HashMap<(usize, bool), Rc<str>>,
+    /// The evaluation and the number of its atoms the maps above are for.
+    atoms_of: (u64, usize),
+    /// Evaluations started ([`Cache::new_evaluation`]).
+    evaluation: u64,
 }
+
+/// How many NACL witness texts a cache keeps before it forgets them all
+/// (an audit meets the same ones within a domain).
+const WITNESS_CAP: usize = 16384;
 
 fn intern<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, k: K) -> u32 {
     let n = map.len() as u32;
@@ -79,6 +107,7 @@ impl Cache {
         Sig {
             atoms: atoms.len(),
             cidr: intern(&mut self.cidr_sigs, atoms.cidr_signature()),
+            route: intern(&mut self.route_sigs, atoms.route_signature()),
         }
     }
 
@@ -122,38 +151,128 @@ impl Cache {
             .or_insert_with(|| super::dns::is_full_access_policy(doc))
     }
 
-    /// One rule of `sg`: (its packets without atoms, those to or from the
-    /// atoms).
+    /// One rule of `sg`: its packets without atoms.
     pub(super) fn sg_rule(
+        &mut self,
+        topo: &Topology,
+        sg: &SecurityGroup,
+        rule: &SgRule,
+        egress: bool,
+    ) -> Rc<Admits> {
+        self.check(topo);
+        let owner = sg.owner_id.as_deref();
+        self.sg_rule
+            .entry((rule as *const SgRule as usize, egress))
+            .or_insert_with(|| {
+                Rc::new(sg_rule_admits(topo, &Atoms::default(), rule, egress, owner))
+            })
+            .clone()
+    }
+
+    /// One rule of `sg`: its packets to or from the atoms.
+    pub(super) fn sg_rule_atoms(
         &mut self,
         topo: &Topology,
         atoms: &Atoms,
         sg: &SecurityGroup,
         rule: &SgRule,
         egress: bool,
-    ) -> (Rc<Admits>, Admits) {
+    ) -> Rc<Admits> {
         self.check(topo);
-        let owner = sg.owner_id.as_deref();
-        let plain = self
-            .sg_rule
+        self.for_atoms(atoms);
+        self.sg_rule_atoms
             .entry((rule as *const SgRule as usize, egress))
             .or_insert_with(|| {
-                Rc::new(sg_rule_admits(topo, &Atoms::default(), rule, egress, owner))
+                let mut at = Admits::default();
+                let peers = rules::sg_rule_atom_peers(topo, atoms, rule, sg.owner_id.as_deref());
+                if !peers.maybe.is_empty() {
+                    let dim = if egress {
+                        super::space::DST
+                    } else {
+                        super::space::SRC
+                    };
+                    let pp = rules::rule_proto_ports(rule);
+                    at.sure = rules::product(pp, dim, &peers.sure);
+                    at.maybe = rules::product(pp, dim, &peers.maybe);
+                }
+                Rc::new(at)
             })
-            .clone();
-        let mut at = Admits::default();
-        let peers = rules::sg_rule_atom_peers(topo, atoms, rule, owner);
-        if !peers.maybe.is_empty() {
-            let dim = if egress {
-                super::space::DST
-            } else {
-                super::space::SRC
-            };
-            let pp = rules::rule_proto_ports(rule);
-            at.sure = rules::product(pp, dim, &peers.sure);
-            at.maybe = rules::product(pp, dim, &peers.maybe);
+            .clone()
+    }
+
+    /// The witness text of a NACL direction for the packets `leg`
+    /// (`text` computes it): the same for every flow that presents the same
+    /// packets to the same entries.
+    pub(super) fn nacl_witness(
+        &mut self,
+        nacl: &Rc<NaclRules>,
+        leg: &Space,
+        text: impl FnOnce() -> String,
+    ) -> String {
+        // `nacl` is kept in `self.nacl`: its address names it for the run.
+        let key = (Rc::as_ptr(nacl) as usize, leg.clone());
+        if let Some(t) = self.nacl_witness.get(&key) {
+            return t.clone();
         }
-        (plain, at)
+        if self.nacl_witness.len() >= WITNESS_CAP {
+            self.nacl_witness.clear();
+        }
+        let t = text();
+        self.nacl_witness.insert(key, t.clone());
+        t
+    }
+
+    /// "sg-1 ingress rule 3: tcp 443 from 10.0.0.0/16": rule `i` of group
+    /// `g`, once per rule.
+    pub(super) fn sg_rule_text(
+        &mut self,
+        g: &str,
+        i: usize,
+        rule: &SgRule,
+        egress: bool,
+    ) -> Rc<str> {
+        self.sg_rule_text
+            .entry((rule as *const SgRule as usize, egress))
+            .or_insert_with(|| {
+                format!(
+                    "{g} {} rule {}: {}",
+                    if egress { "egress" } else { "ingress" },
+                    i + 1,
+                    rules::describe_sg_rule(rule, egress)
+                )
+                .into()
+            })
+            .clone()
+    }
+
+    /// [`super::eval::route_parts`] of `rt` for atoms with signature
+    /// `sig` (`parts` computes it).
+    pub(super) fn route_parts(
+        &mut self,
+        rt: &RouteTable,
+        sig: Sig,
+        parts: impl FnOnce() -> RouteParts,
+    ) -> Rc<RouteParts> {
+        self.route_parts
+            .entry((rt as *const RouteTable as usize, sig.route))
+            .or_insert_with(|| Rc::new(parts()))
+            .clone()
+    }
+
+    /// Start a new evaluation: what depends on the atoms is forgotten.
+    pub(super) fn new_evaluation(&mut self) -> u64 {
+        self.evaluation += 1;
+        self.evaluation
+    }
+
+    /// Forget what was computed for other atoms: another evaluation's, or
+    /// this one's before an atom was added.
+    fn for_atoms(&mut self, atoms: &Atoms) {
+        let now = (self.evaluation, atoms.len());
+        if self.atoms_of != now {
+            self.atoms_of = now;
+            self.sg_rule_atoms.clear();
+        }
     }
 
     /// The groups of one ENI, one direction, inside `within` (the packets
@@ -167,29 +286,117 @@ impl Cache {
         within: &Cube,
     ) -> Admits {
         self.check(topo);
-        // Missing groups are all alike (0): any one makes `maybe` full.
-        let ids: Vec<usize> = groups
-            .iter()
-            .map(|g| {
-                topo.security_group(g)
-                    .map_or(0, |sg| sg as *const SecurityGroup as usize)
-            })
-            .collect();
-        let plain = self
-            .sg_set
-            .entry((ids, egress))
-            .or_insert_with(|| Rc::new(sg_set_admits(topo, &Atoms::default(), groups, egress)))
-            .clone();
-        // Clipped before the union: the shared part can hold a cube per
-        // member of every referenced group.
-        let plain = plain.clip(within);
-        let at = sg_set_atom_admits(topo, atoms, groups, egress).clip(within);
-        if at.maybe.is_empty() {
-            return plain;
+        // Rule by rule, each clipped before the union: a rule can hold a
+        // cube per member of a referenced group, and most rules have no
+        // packet inside `within` at all.
+        let mut out = Admits::default();
+        let add = |out: &mut Admits, a: &Admits| {
+            let a = a.clip(within);
+            if !a.maybe.is_empty() {
+                out.sure = out.sure.union(&a.sure);
+                out.maybe = out.maybe.union(&a.maybe);
+            }
+        };
+        for g in groups {
+            let Some(sg) = topo.security_group(g) else {
+                // A missing group might admit anything.
+                out.maybe = Space::cube(*within);
+                continue;
+            };
+            for r in if egress { &sg.egress } else { &sg.ingress } {
+                let plain = self.sg_rule(topo, sg, r, egress);
+                add(&mut out, &plain);
+                let at = self.sg_rule_atoms(topo, atoms, sg, r, egress);
+                add(&mut out, &at);
+            }
         }
-        Admits {
-            sure: plain.sure.union(&at.sure),
-            maybe: plain.maybe.union(&at.maybe),
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::space::{Iv, DPORT, DST, FULL, PROTO, SRC};
+    use crate::snapshot::Snapshot;
+
+    fn same_set(a: &Space, b: &Space) -> bool {
+        a.is_subset_of(b) && b.is_subset_of(a)
+    }
+
+    /// `sg_set` builds a group set's packets rule by rule, clipped, from
+    /// per-rule parts with and without atoms; it must be exactly the
+    /// set's packets (`sg_set_admits`, atoms included) inside the cube.
+    #[test]
+    fn sg_set_is_the_groups_packets_inside_the_cube() {
+        let snap: Snapshot = serde_json::from_value(serde_json::json!({
+            "schema_version": 1,
+            "security_groups": [
+                {"id": "sg-a", "owner_id": "1", "ingress": [
+                    {"protocol": 6, "from_port": 443, "to_port": 443, "groups": [{"group_id": "sg-a"}]},
+                    {"protocol": 6, "from_port": 8192, "to_port": 65535, "ipv4": ["10.0.1.0/24"]}
+                ], "egress": [
+                    {"protocol": -1, "ipv4": ["0.0.0.0/0"]},
+                    {"protocol": 6, "from_port": 443, "to_port": 443, "prefix_lists": ["pl-s3", "pl-gone"]},
+                    {"protocol": 6, "from_port": 2049, "to_port": 2049, "groups": [{"group_id": "sg-b"}, {"group_id": "sg-x", "user_id": "2"}]}
+                ]},
+                {"id": "sg-b", "owner_id": "1", "ingress": [
+                    {"protocol": 6, "from_port": 2049, "to_port": 2049, "groups": [{"group_id": "sg-a"}]}
+                ], "egress": []}
+            ],
+            "prefix_lists": [
+                {"id": "pl-s3", "name": "com.amazonaws.eu-west-1.s3", "cidrs": ["52.218.0.0/17"], "entries_known": true}
+            ],
+            "network_interfaces": [
+                {"id": "eni-1", "subnet_id": "subnet-1", "vpc_id": "vpc-1",
+                 "private_ips": [{"address": "10.0.1.10", "primary": true}], "security_group_ids": ["sg-a"]},
+                {"id": "eni-2", "subnet_id": "subnet-1", "vpc_id": "vpc-1",
+                 "private_ips": [{"address": "10.0.1.11", "primary": true}], "security_group_ids": ["sg-b"]}
+            ]
+        }))
+        .unwrap();
+        let (topo, _) = Topology::build(&snap);
+        let mut atoms = Atoms::default();
+        atoms.add(AtomKind::Virtual {
+            label: "app".into(),
+            subnet_cidr: Some("10.0.1.0/24".parse().unwrap()),
+            groups: vec!["sg-a".into(), "sg-b".into()],
+        });
+        atoms.add(AtomKind::Service {
+            service: "s3".into(),
+            region: "eu-west-1".into(),
+        });
+        let mut narrow = FULL;
+        narrow[PROTO] = Iv::point(6);
+        narrow[DPORT] = Iv::point(2049);
+        let mut atoms_only = FULL;
+        atoms_only[SRC] = Iv::new(crate::engine::space::ATOM_BASE, FULL[SRC].hi);
+        atoms_only[DST] = atoms_only[SRC];
+        let sets: [&[&str]; 4] = [
+            &["sg-a"],
+            &["sg-b"],
+            &["sg-a", "sg-b"],
+            &["sg-a", "sg-gone"],
+        ];
+        let mut cache = Cache::new();
+        for groups in sets {
+            let groups: Vec<String> = groups.iter().map(|g| g.to_string()).collect();
+            for egress in [true, false] {
+                let want = rules::sg_set_admits(&topo, &atoms, &groups, egress);
+                for within in [FULL, narrow, atoms_only] {
+                    let got = cache.sg_set(&topo, &atoms, &groups, egress, &within);
+                    let want = want.clip(&within);
+                    assert!(same_set(&got.sure, &want.sure), "{groups:?} {egress} sure");
+                    assert!(
+                        same_set(&got.maybe, &want.maybe),
+                        "{groups:?} {egress} maybe"
+                    );
+                }
+            }
         }
+        // The missing group makes every packet a maybe.
+        let got = cache.sg_set(&topo, &atoms, &["sg-gone".to_string()], true, &narrow);
+        assert!(got.sure.is_empty());
+        assert_eq!(got.maybe, Space::cube(narrow));
     }
 }

@@ -16,12 +16,13 @@
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use ipnet::Ipv4Net;
 
 use crate::graph::{EniRole, Topology};
-use crate::snapshot::{EndpointType, Protocol, Route, RouteDestination, RouteTarget};
+use crate::snapshot::{EndpointType, Protocol, Route, RouteDestination, RouteTable, RouteTarget};
 
 use super::atoms::{ip_iv, is_private_ip, net_iv, AddrMatch, AtomKind, Atoms};
 use super::cache::{Cache, Sig};
@@ -162,6 +163,7 @@ pub(super) fn evaluate_cached(
     flow: &FlowSpec,
     settings: &Settings,
 ) -> PathResult {
+    cache.new_evaluation();
     let mut cx = Ctx {
         topo,
         atoms: Atoms::default(),
@@ -676,7 +678,7 @@ impl<'a> Ctx<'a> {
         resource: &str,
         kind: &str,
         code: &str,
-        what: &str,
+        what: &dyn Fn() -> String,
         rule: String,
     ) {
         // Only the packets this branch can present to the filter matter.
@@ -692,14 +694,16 @@ impl<'a> Ctx<'a> {
         if !optimistic.is_subset_of(&new_sure) {
             b.unknown = true;
             self.notes.insert(format!(
-                "{resource}: {what} depends on data missing from the snapshot"
+                "{resource}: {} depends on data missing from the snapshot",
+                what()
             ));
         }
         let ideal_ok = t.forall_preimage(&b.ideal, &adm.sure);
         if !b.ideal.is_subset_of(&ideal_ok) {
             let rejected = t.apply(&b.ideal.subtract(&ideal_ok)).subtract(&adm.sure);
             let leg_all = t.apply(&b.ideal);
-            let reason = if ideal_ok.is_empty() && leg_all.intersect(&adm.maybe).is_empty() {
+            let what = what();
+            let reason = if ideal_ok.is_empty() && !leg_all.meets(&adm.maybe) {
                 format!("{what} admits none of {}", self.describe_packets(&leg_all))
             } else if ideal_ok.is_empty() {
                 format!(
@@ -747,24 +751,26 @@ impl<'a> Ctx<'a> {
         } else {
             &b.maybe
         });
-        let mut matched = Vec::new();
+        let mut matched: Vec<Rc<str>> = Vec::new();
         let mut first_match = None;
         for g in groups {
             let Some(sg) = self.topo.security_group(g) else {
-                matched.push(format!("{g} is not in the snapshot"));
+                matched.push(format!("{g} is not in the snapshot").into());
                 continue;
             };
             let rules = if egress { &sg.egress } else { &sg.ingress };
             for (i, r) in rules.iter().enumerate() {
-                let (plain, at) = self.cache.sg_rule(self.topo, &self.atoms, sg, r, egress);
-                if !leg.intersect(&plain.maybe).is_empty() || !leg.intersect(&at.maybe).is_empty() {
+                let plain = self.cache.sg_rule(self.topo, sg, r, egress);
+                if leg.meets(&plain.maybe)
+                    || leg.meets(
+                        &self
+                            .cache
+                            .sg_rule_atoms(self.topo, &self.atoms, sg, r, egress)
+                            .maybe,
+                    )
+                {
                     first_match.get_or_insert_with(|| g.clone());
-                    matched.push(format!(
-                        "{g} {} rule {}: {}",
-                        if egress { "egress" } else { "ingress" },
-                        i + 1,
-                        describe_sg_rule(r, egress)
-                    ));
+                    matched.push(self.cache.sg_rule_text(g, i, r, egress));
                 }
             }
         }
@@ -808,22 +814,23 @@ impl<'a> Ctx<'a> {
             if matched.len() > 4 {
                 let more = matched.len() - 4;
                 matched.truncate(4);
-                matched.push(format!(
-                    "... {more} more rule{}",
-                    if more == 1 { "" } else { "s" }
-                ));
+                matched.push(
+                    format!("... {more} more rule{}", if more == 1 { "" } else { "s" }).into(),
+                );
             }
             matched.join("; ")
         };
-        let what = format!(
-            "{} of {owner} ({})",
-            if egress { "egress" } else { "ingress" },
-            if groups.is_empty() {
-                "no groups".to_string()
-            } else {
-                groups.join(", ")
-            }
-        );
+        let what = || {
+            format!(
+                "{} of {owner} ({})",
+                if egress { "egress" } else { "ingress" },
+                if groups.is_empty() {
+                    "no groups".to_string()
+                } else {
+                    groups.join(", ")
+                }
+            )
+        };
         self.apply(
             b,
             t,
@@ -863,35 +870,38 @@ impl<'a> Ctx<'a> {
         } else {
             &b.maybe
         });
-        let (allows, denies) = nacl_witness_of(&nacl, &leg);
-        let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter()).cloned().collect();
-        rule_parts.dedup();
-        if rule_parts.len() > 4 {
-            let more = rule_parts.len() - 4;
-            rule_parts.truncate(4);
-            rule_parts.push(format!(
-                "... {more} more rule{}",
-                if more == 1 { "" } else { "s" }
-            ));
-        }
-        let rule = format!(
-            "{} {} {}",
-            acl.id,
-            if egress { "outbound" } else { "inbound" },
-            rule_parts.join("; ")
-        );
-        let what = format!(
-            "{} {} ({subnet})",
-            acl.id,
-            if egress { "outbound" } else { "inbound" }
-        );
-        let acl_id = acl.id.clone();
+        let rule = self.cache.nacl_witness(&nacl, &leg, || {
+            let (allows, denies) = nacl_witness_of(&nacl, &leg);
+            let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter()).cloned().collect();
+            rule_parts.dedup();
+            if rule_parts.len() > 4 {
+                let more = rule_parts.len() - 4;
+                rule_parts.truncate(4);
+                rule_parts.push(format!(
+                    "... {more} more rule{}",
+                    if more == 1 { "" } else { "s" }
+                ));
+            }
+            format!(
+                "{} {} {}",
+                acl.id,
+                if egress { "outbound" } else { "inbound" },
+                rule_parts.join("; ")
+            )
+        });
+        let what = || {
+            format!(
+                "{} {} ({subnet})",
+                acl.id,
+                if egress { "outbound" } else { "inbound" }
+            )
+        };
         self.apply(
             b,
             t,
             adm,
             dir,
-            &acl_id,
+            &acl.id,
             "network-acl",
             "SUBNET_ACL_RESTRICTION",
             &what,
@@ -931,77 +941,20 @@ impl<'a> Ctx<'a> {
             self.leaf(b);
             return;
         };
-        // Flatten routes into (priority, order, route, addresses).
-        let mut cands: Vec<(u16, usize, &Route, AddrMatch)> = Vec::new();
-        for (i, r) in rt.routes.iter().enumerate() {
-            match &r.destination {
-                RouteDestination::Ipv4(n) => cands.push((
-                    n.prefix_len() as u16 * 2 + 1,
-                    i,
-                    r,
-                    self.atoms.cover_cidr(*n),
-                )),
-                RouteDestination::PrefixList(pl) => {
-                    // Each entry competes by its own length; the service the
-                    // list stands for (by name) is matched exactly.
-                    match topo.prefix_list(pl) {
-                        Some(p) if p.entries_known => {
-                            let service_list = Atoms::is_service_list(&p.name);
-                            for c in &p.cidrs {
-                                if let ipnet::IpNet::V4(n) = c {
-                                    let m = if service_list {
-                                        self.atoms.cover_service_list_cidr(*n)
-                                    } else {
-                                        self.atoms.cover_cidr(*n)
-                                    };
-                                    cands.push((n.prefix_len() as u16 * 2, i, r, m));
-                                }
-                            }
-                            let named = self.atoms.covered_by_prefix_list_name(&p.name);
-                            if !named.is_empty() {
-                                cands.push((100, i, r, AddrMatch::exact(named)));
-                            }
-                        }
-                        _ => {
-                            let m = prefix_list_addrs(topo, &self.atoms, pl);
-                            cands.push((99, i, r, m));
-                        }
-                    }
-                }
-                RouteDestination::Ipv6(_) => {}
-            }
-        }
-        cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let full = vec![Iv::new(0, ADDR_MAX)];
-        let mut rem_sure = full.clone();
-        let mut rem_maybe = full;
-        // Group parts by route index.
-        let mut parts: Vec<(usize, Vec<Iv>, Vec<Iv>)> = Vec::new();
-        for (_, i, _, m) in &cands {
-            let s = iv_intersect(&rem_sure, &m.sure);
-            let mb = iv_intersect(&rem_maybe, &m.maybe);
-            rem_sure = iv_subtract(&rem_sure, &m.maybe);
-            rem_maybe = iv_subtract(&rem_maybe, &m.sure);
-            if mb.is_empty() {
-                continue;
-            }
-            match parts.iter_mut().find(|p| p.0 == *i) {
-                Some(p) => {
-                    p.1 = merge_intervals([p.1.clone(), s].concat());
-                    p.2 = merge_intervals([p.2.clone(), mb].concat());
-                }
-                None => parts.push((*i, s, mb)),
-            }
-        }
+        let sig = self.sig();
+        let split = self
+            .cache
+            .route_parts(rt, sig, || route_parts(topo, &self.atoms, rt));
+        let (parts, rem_sure, rem_maybe) = &*split;
         let dsts = b.ideal.projection(DST);
         let mut any = false;
         for (i, s, mb) in parts {
-            if iv_intersect(&dsts, &mb).is_empty() {
+            if iv_intersect(&dsts, mb).is_empty() {
                 continue;
             }
             any = true;
-            let r = &rt.routes[i];
-            let mut nb = b.restrict_dst(&s, &mb);
+            let r = &rt.routes[*i];
+            let mut nb = b.restrict_dst(s, mb);
             if !nb.maybe.is_subset_of(&nb.sure) && b.maybe.is_subset_of(&b.sure) {
                 nb.unknown = true;
                 self.notes.insert(format!(
@@ -1013,10 +966,10 @@ impl<'a> Ctx<'a> {
             nb.hop(&rt.id, "route-table", "route", text);
             self.follow_route(nb, subnet, &rt.id, r);
         }
-        let rest_maybe = iv_intersect(&dsts, &rem_maybe);
+        let rest_maybe = iv_intersect(&dsts, rem_maybe);
         if !rest_maybe.is_empty() {
             any = true;
-            let mut nb = b.restrict_dst(&rem_sure, &rem_maybe);
+            let mut nb = b.restrict_dst(rem_sure, rem_maybe);
             let what = self.atoms.describe_set(&rest_maybe);
             nb.hop(&rt.id, "route-table", "deny", format!("no route to {what}"));
             nb.block(
@@ -1396,7 +1349,7 @@ impl<'a> Ctx<'a> {
             id,
             "vpc-endpoint",
             "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
-            &format!("gateway endpoint {id}"),
+            &|| format!("gateway endpoint {id}"),
             format!("gateway endpoint for {}", ep.service_name),
         );
         if let Some(p) = &ep.policy_document {
@@ -1844,8 +1797,78 @@ impl From<ResolvedParts> for Resolved {
 fn leg_box(t: Transform, b: &Branch) -> Option<Cube> {
     [&b.ideal, &b.maybe, &b.sure]
         .into_iter()
-        .filter_map(|s| t.apply(s).bbox())
+        .filter_map(|s| t.image_bbox(s))
         .reduce(|a, c| std::array::from_fn(|d| Iv::new(a[d].lo.min(c[d].lo), a[d].hi.max(c[d].hi))))
+}
+
+/// How a route table splits the destination addresses (atoms included):
+/// for each route that wins some, (its index, the addresses it certainly
+/// and possibly wins), and the addresses no route certainly and possibly
+/// covers. It depends on the table and the atoms' route signature alone
+/// ([`Atoms::route_signature`]), so [`Cache::route_parts`] keeps it.
+pub(super) type RouteParts = (Vec<(usize, Vec<Iv>, Vec<Iv>)>, Vec<Iv>, Vec<Iv>);
+
+pub(super) fn route_parts(topo: &Topology, atoms: &Atoms, rt: &RouteTable) -> RouteParts {
+    // Flatten routes into (priority, order, route, addresses).
+    let mut cands: Vec<(u16, usize, &Route, AddrMatch)> = Vec::new();
+    for (i, r) in rt.routes.iter().enumerate() {
+        match &r.destination {
+            RouteDestination::Ipv4(n) => {
+                cands.push((n.prefix_len() as u16 * 2 + 1, i, r, atoms.cover_cidr(*n)))
+            }
+            RouteDestination::PrefixList(pl) => {
+                // Each entry competes by its own length; the service the
+                // list stands for (by name) is matched exactly.
+                match topo.prefix_list(pl) {
+                    Some(p) if p.entries_known => {
+                        let service_list = Atoms::is_service_list(&p.name);
+                        for c in &p.cidrs {
+                            if let ipnet::IpNet::V4(n) = c {
+                                let m = if service_list {
+                                    atoms.cover_service_list_cidr(*n)
+                                } else {
+                                    atoms.cover_cidr(*n)
+                                };
+                                cands.push((n.prefix_len() as u16 * 2, i, r, m));
+                            }
+                        }
+                        let named = atoms.covered_by_prefix_list_name(&p.name);
+                        if !named.is_empty() {
+                            cands.push((100, i, r, AddrMatch::exact(named)));
+                        }
+                    }
+                    _ => {
+                        let m = prefix_list_addrs(topo, atoms, pl);
+                        cands.push((99, i, r, m));
+                    }
+                }
+            }
+            RouteDestination::Ipv6(_) => {}
+        }
+    }
+    cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let full = vec![Iv::new(0, ADDR_MAX)];
+    let mut rem_sure = full.clone();
+    let mut rem_maybe = full;
+    // Group parts by route index.
+    let mut parts: Vec<(usize, Vec<Iv>, Vec<Iv>)> = Vec::new();
+    for (_, i, _, m) in &cands {
+        let s = iv_intersect(&rem_sure, &m.sure);
+        let mb = iv_intersect(&rem_maybe, &m.maybe);
+        rem_sure = iv_subtract(&rem_sure, &m.maybe);
+        rem_maybe = iv_subtract(&rem_maybe, &m.sure);
+        if mb.is_empty() {
+            continue;
+        }
+        match parts.iter_mut().find(|p| p.0 == *i) {
+            Some(p) => {
+                p.1 = merge_intervals([p.1.clone(), s].concat());
+                p.2 = merge_intervals([p.2.clone(), mb].concat());
+            }
+            None => parts.push((*i, s, mb)),
+        }
+    }
+    (parts, rem_sure, rem_maybe)
 }
 
 /// Where the subject of a blocker's reason ends (see `reason_subject`).

@@ -80,7 +80,7 @@ pub struct Evaluator<'a> {
     /// all the questions of one domain's subnets before moving on, so only
     /// the answers of the last [`MEMO_SUBNETS`] subnets are kept: memory
     /// stays bounded by a few domains, not the organisation.
-    memo: HashMap<String, HashMap<Key, PathResult>>,
+    memo: HashMap<String, HashMap<Key, Template>>,
     /// The subnets in `memo`, oldest first.
     recent: VecDeque<String>,
     /// No string of the snapshot holds the placeholder.
@@ -181,10 +181,10 @@ impl<'a> Evaluator<'a> {
                     Target::Virtual(t) => Target::Virtual(placeholder(t)),
                     other => other.clone(),
                 };
-                e.insert(self.search.run(&psrc, &pdst, flow))
+                e.insert(Template::new(self.search.run(&psrc, &pdst, flow)))
             }
         };
-        let r = fill(template, &v.label, &mut self.search.hops);
+        let r = template.fill(&v.label, &mut self.search.hops);
         #[cfg(debug_assertions)]
         {
             let direct = eval::evaluate(self.search.topo, src, dst, flow, self.search.settings);
@@ -280,47 +280,68 @@ fn put(s: &str, label: &str) -> String {
     }
 }
 
-/// The template with `label` in place of the placeholder. Hops without
-/// the placeholder are the template's own (shared); filled hops are
-/// shared through `interner` between all the answers that hold them.
-fn fill(t: &PathResult, label: &str, interner: &mut Interner) -> PathResult {
-    let mut hops = |v: &[Arc<Hop>]| -> Vec<Arc<Hop>> {
-        v.iter()
-            .map(|h| {
-                if !hop_holds(h, PLACEHOLDER) {
-                    return Arc::clone(h);
-                }
-                interner.intern(&Arc::new(Hop {
-                    resource: put(&h.resource, label),
-                    kind: put(&h.kind, label),
-                    decision: put(&h.decision, label),
-                    rule: put(&h.rule, label),
-                }))
-            })
-            .collect()
-    };
-    let path = hops(&t.path);
-    let return_path = hops(&t.return_path);
-    let mut notes: Vec<String> = t.notes.iter().map(|n| put(n, label)).collect();
-    notes.sort();
-    notes.dedup();
-    PathResult {
-        verdict: t.verdict,
-        blocked_at: t
-            .blocked_at
-            .iter()
-            .map(|b| super::Blocker {
-                resource: put(&b.resource, label),
-                kind: put(&b.kind, label),
-                direction: b.direction,
-                code: put(&b.code, label),
-                reason: put(&b.reason, label),
-            })
-            .collect(),
-        path,
-        return_path,
-        notes,
-        reachable_part: t.reachable_part.as_deref().map(|p| put(p, label)),
+/// An answer with the placeholder for the label, and which of its hops
+/// hold the placeholder (found once, not for every label filled in).
+struct Template {
+    result: PathResult,
+    path_holds: Vec<bool>,
+    return_holds: Vec<bool>,
+}
+
+impl Template {
+    fn new(result: PathResult) -> Template {
+        let holds = |v: &[Arc<Hop>]| v.iter().map(|h| hop_holds(h, PLACEHOLDER)).collect();
+        Template {
+            path_holds: holds(&result.path),
+            return_holds: holds(&result.return_path),
+            result,
+        }
+    }
+
+    /// The answer with `label` in place of the placeholder. Hops without
+    /// the placeholder are the template's own (shared); filled hops are
+    /// shared through `interner` between all the answers that hold them.
+    fn fill(&self, label: &str, interner: &mut Interner) -> PathResult {
+        let t = &self.result;
+        let mut hops = |v: &[Arc<Hop>], holds: &[bool]| -> Vec<Arc<Hop>> {
+            v.iter()
+                .zip(holds)
+                .map(|(h, &holds)| {
+                    if !holds {
+                        return Arc::clone(h);
+                    }
+                    interner.intern(&Arc::new(Hop {
+                        resource: put(&h.resource, label),
+                        kind: put(&h.kind, label),
+                        decision: put(&h.decision, label),
+                        rule: put(&h.rule, label),
+                    }))
+                })
+                .collect()
+        };
+        let path = hops(&t.path, &self.path_holds);
+        let return_path = hops(&t.return_path, &self.return_holds);
+        let mut notes: Vec<String> = t.notes.iter().map(|n| put(n, label)).collect();
+        notes.sort();
+        notes.dedup();
+        PathResult {
+            verdict: t.verdict,
+            blocked_at: t
+                .blocked_at
+                .iter()
+                .map(|b| super::Blocker {
+                    resource: put(&b.resource, label),
+                    kind: put(&b.kind, label),
+                    direction: b.direction,
+                    code: put(&b.code, label),
+                    reason: put(&b.reason, label),
+                })
+                .collect(),
+            path,
+            return_path,
+            notes,
+            reachable_part: t.reachable_part.as_deref().map(|p| put(p, label)),
+        }
     }
 }
 

@@ -74,17 +74,14 @@ pub(super) fn rule_proto_ports(rule: &SgRule) -> (Iv, Iv, Iv) {
     proto_ports(rule.protocol, rule.from_port, rule.to_port)
 }
 
+/// The packets of a rule: its protocol and ports, to or from `addrs`.
 pub(super) fn product(pp: (Iv, Iv, Iv), peer_dim: usize, addrs: &[Iv]) -> Space {
-    let mut s = Space::empty();
-    for a in addrs {
-        let mut c: Cube = FULL;
-        c[PROTO] = pp.0;
-        c[SPORT] = pp.1;
-        c[DPORT] = pp.2;
-        c[peer_dim] = *a;
-        s = s.union(&Space::cube(c));
-    }
-    s
+    let mut c: Cube = FULL;
+    c[PROTO] = pp.0;
+    c[SPORT] = pp.1;
+    c[DPORT] = pp.2;
+    let addrs = merge_intervals(addrs.iter().filter(|a| a.lo <= a.hi).copied().collect());
+    Space::with_intervals(c, peer_dim, &addrs)
 }
 
 /// The addresses a security-group rule's peers stand for.
@@ -246,34 +243,6 @@ pub fn sg_rule_atom_peers(
     }
 }
 
-/// The packets a set of groups admits to or from atoms only: with
-/// `sg_set_admits` without atoms, they make up `sg_set_admits`.
-pub fn sg_set_atom_admits(
-    topo: &Topology,
-    atoms: &Atoms,
-    groups: &[String],
-    egress: bool,
-) -> Admits {
-    let mut out = Admits::default();
-    if atoms.is_empty() {
-        return out;
-    }
-    let dim = if egress { DST } else { SRC };
-    for sg in groups.iter().filter_map(|g| topo.security_group(g)) {
-        let rules = if egress { &sg.egress } else { &sg.ingress };
-        for r in rules {
-            let peers = sg_rule_atom_peers(topo, atoms, r, sg.owner_id.as_deref());
-            if peers.maybe.is_empty() {
-                continue;
-            }
-            let pp = proto_ports(r.protocol, r.from_port, r.to_port);
-            out.sure = out.sure.union(&product(pp, dim, &peers.sure));
-            out.maybe = out.maybe.union(&product(pp, dim, &peers.maybe));
-        }
-    }
-    out
-}
-
 /// Text of a rule for witnesses: "tcp 443 to pl-63a5400a".
 pub fn describe_sg_rule(rule: &SgRule, egress: bool) -> String {
     let (_, _, ports) = proto_ports(rule.protocol, rule.from_port, rule.to_port);
@@ -408,7 +377,7 @@ pub fn nacl_witness_of(rules: &NaclRules, packets: &Space) -> (Vec<String>, Vec<
         let Some(a) = &e.admits else {
             continue;
         };
-        if !rem.intersect(&a.maybe).is_empty() {
+        if rem.meets(&a.maybe) {
             let text = e.text.clone();
             if e.action == RuleAction::Allow {
                 allows.push(text);

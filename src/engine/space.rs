@@ -74,6 +74,10 @@ fn cube_intersect(a: &Cube, b: &Cube) -> Option<Cube> {
     Some(out)
 }
 
+fn cube_contains(outer: &Cube, inner: &Cube) -> bool {
+    (0..DIMS).all(|d| outer[d].contains(inner[d]))
+}
+
 /// Pieces of `a` outside `b`, pairwise disjoint.
 fn cube_subtract(a: &Cube, b: &Cube, out: &mut Vec<Cube>) {
     if cube_intersect(a, b).is_none() {
@@ -98,7 +102,7 @@ fn cube_subtract(a: &Cube, b: &Cube, out: &mut Vec<Cube>) {
 }
 
 /// A set of packets: a union of pairwise-disjoint cubes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Space {
     cubes: Vec<Cube>,
 }
@@ -113,6 +117,30 @@ impl Space {
         }
         Space { cubes: vec![c] }
     }
+    /// The cubes `c` with dimension `dim` set to each of `ivs`, which must
+    /// be sorted and neither overlap nor touch (as [`merge_intervals`]
+    /// leaves them): the cubes are then disjoint and none merge, so this is
+    /// their union without the work of `union`.
+    pub fn with_intervals(c: Cube, dim: usize, ivs: &[Iv]) -> Space {
+        if c.iter()
+            .enumerate()
+            .any(|(d, iv)| d != dim && iv.lo > iv.hi)
+        {
+            return Space::empty();
+        }
+        debug_assert!(ivs.windows(2).all(|w| w[0].hi.saturating_add(1) < w[1].lo));
+        Space {
+            cubes: ivs
+                .iter()
+                .filter(|iv| iv.lo <= iv.hi)
+                .map(|iv| {
+                    let mut n = c;
+                    n[dim] = *iv;
+                    n
+                })
+                .collect(),
+        }
+    }
     pub fn full() -> Space {
         Space::cube(FULL)
     }
@@ -124,6 +152,11 @@ impl Space {
     }
 
     pub fn intersect(&self, other: &Space) -> Space {
+        if let ([a], [b]) = (&self.cubes[..], &other.cubes[..]) {
+            return Space {
+                cubes: cube_intersect(a, b).into_iter().collect(),
+            };
+        }
         let mut cubes = Vec::new();
         for a in &self.cubes {
             for b in &other.cubes {
@@ -135,6 +168,14 @@ impl Space {
         let mut s = Space { cubes };
         s.coalesce();
         s
+    }
+
+    /// Whether the two sets share a packet (`!intersect(o).is_empty()`,
+    /// without building the intersection).
+    pub fn meets(&self, other: &Space) -> bool {
+        self.cubes
+            .iter()
+            .any(|a| other.cubes.iter().any(|b| cube_intersect(a, b).is_some()))
     }
 
     pub fn subtract(&self, other: &Space) -> Space {
@@ -163,9 +204,10 @@ impl Space {
     /// Cube by cube, stopping at the first one `other` does not cover (no
     /// subtraction result is built).
     pub fn is_subset_of(&self, other: &Space) -> bool {
-        self.cubes
-            .iter()
-            .all(|c| subtract_cubes(vec![*c], &other.cubes).is_empty())
+        self.cubes.iter().all(|c| {
+            other.cubes.iter().any(|o| cube_contains(o, c))
+                || subtract_cubes(vec![*c], &other.cubes).is_empty()
+        })
     }
 
     /// Restrict one dimension to a set of intervals.
@@ -232,26 +274,51 @@ impl Space {
     /// Merge cubes that differ in exactly one dimension where they touch,
     /// until no two do. Keeps spaces small; does not change the set (and
     /// nothing outside this module sees how a set is cut into cubes).
-    ///
-    /// Per dimension, sorting by the other dimensions puts the cubes that
-    /// could merge along it next to each other (they are disjoint, so no
-    /// other cube sits between two that touch): one linear pass merges
-    /// them. A round is O(n log n), where comparing all pairs was O(n^2)
-    /// per merge found.
     fn coalesce(&mut self) {
         if self.cubes.len() < 2 {
             return;
         }
+        if self.cubes.len() <= SMALL {
+            self.coalesce_pairs();
+        } else {
+            self.coalesce_sorted();
+        }
+        self.cubes.sort_unstable();
+    }
+
+    /// Few cubes: try every pair, merge the first that can, repeat.
+    fn coalesce_pairs(&mut self) {
+        'again: loop {
+            for i in 0..self.cubes.len() {
+                for j in i + 1..self.cubes.len() {
+                    if let Some(m) = merge_pair(&self.cubes[i], &self.cubes[j]) {
+                        self.cubes[i] = m;
+                        self.cubes.swap_remove(j);
+                        continue 'again;
+                    }
+                }
+            }
+            return;
+        }
+    }
+
+    /// Many cubes: per dimension, sorting by the other dimensions puts the
+    /// cubes that could merge along it next to each other (they are
+    /// disjoint, so no other cube sits between two that touch): one linear
+    /// pass merges them. A round is O(n log n), where comparing all pairs
+    /// is O(n^2) per merge found.
+    fn coalesce_sorted(&mut self) {
         loop {
             let before = self.cubes.len();
-            for d in 0..DIMS {
+            for (d, order) in SORT_ORDER.iter().enumerate() {
                 self.cubes.sort_unstable_by(|a, b| {
-                    (0..DIMS)
-                        .filter(|&e| e != d)
-                        .map(|e| a[e].cmp(&b[e]))
-                        .find(|o| o.is_ne())
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                        .then(a[d].lo.cmp(&b[d].lo))
+                    for &e in order {
+                        let o = a[e].cmp(&b[e]);
+                        if o.is_ne() {
+                            return o;
+                        }
+                    }
+                    a[d].lo.cmp(&b[d].lo)
                 });
                 // Merge in place: `w` cubes are kept so far.
                 let mut w = 0;
@@ -274,8 +341,44 @@ impl Space {
                 break;
             }
         }
-        self.cubes.sort_unstable();
     }
+}
+
+/// Up to this many cubes, [`Space::coalesce`] compares pairs.
+const SMALL: usize = 8;
+
+/// For each dimension, the other dimensions in order: the sort that puts
+/// cubes that can merge along it next to each other.
+const SORT_ORDER: [[usize; DIMS - 1]; DIMS] = [
+    [1, 2, 3, 4],
+    [0, 2, 3, 4],
+    [0, 1, 3, 4],
+    [0, 1, 2, 4],
+    [0, 1, 2, 3],
+];
+
+/// The union of two cubes when it is a cube: equal in every dimension
+/// but one, where they overlap or touch.
+fn merge_pair(a: &Cube, b: &Cube) -> Option<Cube> {
+    let mut diff = None;
+    for d in 0..DIMS {
+        if a[d] != b[d] {
+            if diff.is_some() {
+                return None;
+            }
+            diff = Some(d);
+        }
+    }
+    let Some(d) = diff else {
+        return Some(*a);
+    };
+    let (x, y) = (a[d], b[d]);
+    if x.hi.saturating_add(1) < y.lo || y.hi.saturating_add(1) < x.lo {
+        return None;
+    }
+    let mut m = *a;
+    m[d] = Iv::new(x.lo.min(y.lo), x.hi.max(y.hi));
+    Some(m)
 }
 
 /// The parts of `cubes` outside every cube of `minus`, pairwise disjoint
@@ -370,6 +473,16 @@ impl Transform {
         Some(from)
     }
 
+    /// The smallest cube holding the image of `s` (`bbox` of `apply(s)`,
+    /// without building the image).
+    pub fn image_bbox(&self, s: &Space) -> Option<Cube> {
+        let b = s.bbox()?;
+        Some(std::array::from_fn(|d| match self.0[d] {
+            Map::Orig(o) => b[o],
+            Map::Const(iv) => iv,
+        }))
+    }
+
     pub fn apply(&self, s: &Space) -> Space {
         if *self == Transform::IDENTITY {
             return s.clone();
@@ -401,6 +514,9 @@ impl Transform {
 
     /// Original flows for which *some* packet of the leg lies in `leg`.
     pub fn exist_preimage(&self, leg: &Space) -> Space {
+        if *self == Transform::IDENTITY {
+            return leg.clone();
+        }
         if let Some(from) = self.permutation() {
             let mut cubes = Vec::with_capacity(leg.cubes.len());
             for b in &leg.cubes {
@@ -438,6 +554,9 @@ impl Transform {
     /// Original flows (within `orig`) for which *every* packet of the leg
     /// lies in `leg`.
     pub fn forall_preimage(&self, orig: &Space, leg: &Space) -> Space {
+        if *self == Transform::IDENTITY {
+            return orig.intersect(leg);
+        }
         if self.permutation().is_some() {
             // A bijection: the flows whose image lies in `leg`, that is the
             // preimage of (image of `orig`) ∩ `leg`. Intersecting on the
@@ -472,6 +591,84 @@ mod tests {
         assert_eq!(d.union(&b), a);
         assert!(b.is_subset_of(&a));
         assert!(!a.is_subset_of(&b));
+    }
+
+    /// Small deterministic cube lists (few values per dimension, so cubes
+    /// touch and overlap often).
+    fn random_cubes(seed: &mut u64, n: usize) -> Vec<Cube> {
+        let mut next = |m: u64| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (*seed >> 33) % m
+        };
+        (0..n)
+            .map(|_| {
+                let mut c = FULL;
+                for iv in c.iter_mut().skip(1) {
+                    let lo = next(6);
+                    *iv = Iv::new(lo, lo + next(3));
+                }
+                c
+            })
+            .collect()
+    }
+
+    /// Both ways of coalescing keep the set, and the pairwise one leaves
+    /// no two cubes that could merge; `meets` and `is_subset_of` agree
+    /// with the operations they shortcut.
+    #[test]
+    fn coalescing_keeps_the_set_and_shortcuts_agree() {
+        let mut seed = 7;
+        for round in 0..300 {
+            // Disjoint cubes, as every operation builds them, not yet
+            // coalesced.
+            let n = 1 + round % 12;
+            let mut pieces: Vec<Cube> = Vec::new();
+            for c in random_cubes(&mut seed, n) {
+                let new = subtract_cubes(vec![c], &pieces);
+                pieces.extend(new);
+            }
+            let a = Space { cubes: pieces };
+            let b = random_cubes(&mut seed, 1 + round % 4)
+                .into_iter()
+                .fold(Space::empty(), |s, c| s.union(&Space::cube(c)));
+            let mut pairs = a.clone();
+            pairs.coalesce_pairs();
+            let mut sorted = a.clone();
+            sorted.coalesce_sorted();
+            for s in [&pairs, &sorted] {
+                assert!(s.is_subset_of(&a) && a.is_subset_of(s), "round {round}");
+            }
+            for (i, x) in pairs.cubes.iter().enumerate() {
+                for y in &pairs.cubes[i + 1..] {
+                    assert!(merge_pair(x, y).is_none(), "round {round}: {x:?} {y:?}");
+                }
+            }
+            assert_eq!(a.meets(&b), !a.intersect(&b).is_empty(), "round {round}");
+            assert_eq!(
+                a.is_subset_of(&b),
+                a.subtract(&b).is_empty(),
+                "round {round}"
+            );
+        }
+    }
+
+    #[test]
+    fn with_intervals_is_the_union_of_its_cubes() {
+        let mut c = FULL;
+        c[PROTO] = Iv::point(6);
+        let ivs = [Iv::new(1, 3), Iv::new(5, 5), Iv::new(9, 20)];
+        let s = Space::with_intervals(c, DST, &ivs);
+        let u = ivs.iter().fold(Space::empty(), |s, iv| {
+            let mut x = c;
+            x[DST] = *iv;
+            s.union(&Space::cube(x))
+        });
+        assert_eq!(s, u);
+        // An empty dimension makes the whole product empty.
+        c[DPORT] = Iv::new(1, 0);
+        assert!(Space::with_intervals(c, DST, &ivs).is_empty());
     }
 
     #[test]
