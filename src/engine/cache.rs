@@ -27,11 +27,13 @@
 
 use foldhash::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use ipnet::Ipv4Net;
 
 use super::atoms::{AddrMatch, AtomKind, Atoms};
 use super::eval::RouteParts;
+use super::result::Hop;
 use super::rules::{self, nacl_rules, sg_rule_admits, Admits, NaclRules};
 use super::space::{Cube, Space};
 use crate::graph::Topology;
@@ -70,8 +72,8 @@ pub struct Cache {
     /// path meets the same groups on several branches (one per endpoint
     /// ENI, say).
     sg_rule_atoms: HashMap<(usize, bool), Rc<Admits>>,
-    /// NACL witness texts by (NACL direction, packets).
-    nacl_witness: HashMap<(usize, Space), String>,
+    /// NACL hops by (NACL direction, packets, decision).
+    nacl_hops: HashMap<(usize, Space, &'static str), Arc<Hop>>,
     /// Witness lines of security-group rules.
     sg_rule_text: HashMap<(usize, bool), Rc<str>>,
     /// The evaluation and the number of its atoms the maps above are for.
@@ -200,26 +202,28 @@ impl Cache {
             .clone()
     }
 
-    /// The witness text of a NACL direction for the packets `leg`
-    /// (`text` computes it): the same for every flow that presents the same
-    /// packets to the same entries.
-    pub(super) fn nacl_witness(
+    /// The hop of a NACL direction that decided `decision` for the packets
+    /// `leg` (`hop` makes it, naming the entries that decide them): the
+    /// same hop for every flow that presents the same packets to the same
+    /// entries, so the answers share it.
+    pub(super) fn nacl_hop(
         &mut self,
         nacl: &Rc<NaclRules>,
-        leg: &Space,
-        text: impl FnOnce() -> String,
-    ) -> String {
+        leg: Space,
+        decision: &'static str,
+        hop: impl FnOnce(&Space) -> Hop,
+    ) -> Arc<Hop> {
         // `nacl` is kept in `self.nacl`: its address names it for the run.
-        let key = (Rc::as_ptr(nacl) as usize, leg.clone());
-        if let Some(t) = self.nacl_witness.get(&key) {
-            return t.clone();
+        let key = (Rc::as_ptr(nacl) as usize, leg, decision);
+        if let Some(h) = self.nacl_hops.get(&key) {
+            return Arc::clone(h);
         }
-        if self.nacl_witness.len() >= WITNESS_CAP {
-            self.nacl_witness.clear();
+        if self.nacl_hops.len() >= WITNESS_CAP {
+            self.nacl_hops.clear();
         }
-        let t = text();
-        self.nacl_witness.insert(key, t.clone());
-        t
+        let h = Arc::new(hop(&key.1));
+        self.nacl_hops.insert(key, Arc::clone(&h));
+        h
     }
 
     /// "sg-1 ingress rule 3: tcp 443 from 10.0.0.0/16": rule `i` of group

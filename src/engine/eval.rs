@@ -22,12 +22,14 @@ use std::sync::Arc;
 use ipnet::Ipv4Net;
 
 use crate::graph::{EniRole, Topology};
-use crate::snapshot::{EndpointType, Protocol, Route, RouteDestination, RouteTable, RouteTarget};
+use crate::snapshot::{
+    EndpointType, NetworkAcl, Protocol, Route, RouteDestination, RouteTable, RouteTarget,
+};
 
 use super::atoms::{ip_iv, is_private_ip, net_iv, AddrMatch, AtomKind, Atoms};
 use super::cache::{Cache, Sig};
 use super::result::{Blocker, Direction, Hop, PathResult, Verdict};
-use super::rules::{describe_sg_rule, nacl_witness_of, prefix_list_addrs, Admits};
+use super::rules::{describe_sg_rule, nacl_witness_of, prefix_list_addrs, Admits, NaclRules};
 use super::space::{
     merge_intervals, Cube, Iv, Map, Space, Transform, ADDR_MAX, DPORT, DST, FULL, IPV4_MAX, PROTO,
     SPORT, SRC,
@@ -92,6 +94,13 @@ impl Branch {
             decision: decision.to_string(),
             rule: rule.into(),
         }));
+    }
+    /// Record a filter's hop on the forward path or the reply's.
+    fn push_hop(&mut self, dir: Direction, hop: Arc<Hop>) {
+        match dir {
+            Direction::Forward => self.hops.push(hop),
+            Direction::Return => self.ret_hops.push(hop),
+        }
     }
     fn block(
         &mut self,
@@ -666,8 +675,9 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------- filters ----
 
-    /// Apply a filter, record the hop and, measured against `ideal`, the
-    /// blocker.
+    /// Apply a filter and, measured against `ideal`, record the blocker.
+    /// Returns the decision for the filter's hop (which the caller
+    /// records, see [`Branch::push_hop`]).
     #[allow(clippy::too_many_arguments)]
     fn apply(
         &mut self,
@@ -679,26 +689,45 @@ impl<'a> Ctx<'a> {
         kind: &str,
         code: &str,
         what: &dyn Fn() -> String,
-        rule: String,
-    ) {
+    ) -> &'static str {
         // Only the packets this branch can present to the filter matter.
         let adm = &match leg_box(t, b) {
             Some(c) => adm.clip(&c),
             None => Admits::default(),
         };
-        let before = b.maybe.clone();
+        // Exactly as `sure` and `maybe` are defined; the shortcuts skip
+        // operations whose result is already known: most filters depend on
+        // no missing data (adm.sure == adm.maybe), and most branches have
+        // nothing unknown or blocked yet (sure == maybe == ideal).
+        let exact = adm.sure == adm.maybe;
         let new_sure = t.forall_preimage(&b.sure, &adm.sure);
-        let leg_maybe = t.apply(&b.maybe).intersect(&adm.maybe);
-        let new_maybe = b.maybe.intersect(&t.exist_preimage(&leg_maybe));
-        let optimistic = t.forall_preimage(&b.sure, &adm.maybe);
-        if !optimistic.is_subset_of(&new_sure) {
+        let new_maybe = if t.is_bijection() {
+            // The preimage of the leg's admitted part, within `maybe`.
+            if exact && b.maybe == b.sure {
+                new_sure.clone()
+            } else {
+                t.forall_preimage(&b.maybe, &adm.maybe)
+            }
+        } else {
+            let leg_maybe = t.apply(&b.maybe).intersect(&adm.maybe);
+            b.maybe.intersect(&t.exist_preimage(&leg_maybe))
+        };
+        if !exact
+            && !t
+                .forall_preimage(&b.sure, &adm.maybe)
+                .is_subset_of(&new_sure)
+        {
             b.unknown = true;
             self.notes.insert(format!(
                 "{resource}: {} depends on data missing from the snapshot",
                 what()
             ));
         }
-        let ideal_ok = t.forall_preimage(&b.ideal, &adm.sure);
+        let ideal_ok = if b.ideal == b.sure {
+            new_sure.clone()
+        } else {
+            t.forall_preimage(&b.ideal, &adm.sure)
+        };
         if !b.ideal.is_subset_of(&ideal_ok) {
             let rejected = t.apply(&b.ideal.subtract(&ideal_ok)).subtract(&adm.sure);
             let leg_all = t.apply(&b.ideal);
@@ -715,27 +744,20 @@ impl<'a> Ctx<'a> {
             };
             b.block(resource, kind, dir, code, reason);
         }
-        b.sure = new_sure;
-        b.maybe = new_maybe;
-        let decision = if before.is_empty() {
+        // `new_maybe` is within `maybe`: all of it passes when they are
+        // the same set.
+        let decision = if b.maybe.is_empty() {
             "not-reached"
-        } else if b.maybe.is_empty() {
+        } else if new_maybe.is_empty() {
             "deny"
-        } else if before.is_subset_of(&b.maybe) {
+        } else if b.maybe == new_maybe || b.maybe.is_subset_of(&new_maybe) {
             "allow"
         } else {
             "partial"
         };
-        let hop = Arc::new(Hop {
-            resource: resource.to_string(),
-            kind: kind.to_string(),
-            decision: decision.to_string(),
-            rule,
-        });
-        match dir {
-            Direction::Forward => b.hops.push(hop),
-            Direction::Return => b.ret_hops.push(hop),
-        }
+        b.sure = new_sure;
+        b.maybe = new_maybe;
+        decision
     }
 
     fn sg_filter(&mut self, b: &mut Branch, groups: &[String], egress: bool, owner: &str) {
@@ -831,7 +853,7 @@ impl<'a> Ctx<'a> {
                 }
             )
         };
-        self.apply(
+        let decision = self.apply(
             b,
             t,
             &adm,
@@ -840,8 +862,8 @@ impl<'a> Ctx<'a> {
             "security-group",
             code,
             &what,
-            rule,
         );
+        b.hop(&resource, "security-group", decision, rule);
     }
 
     fn nacl_filter(
@@ -870,25 +892,6 @@ impl<'a> Ctx<'a> {
         } else {
             &b.maybe
         });
-        let rule = self.cache.nacl_witness(&nacl, &leg, || {
-            let (allows, denies) = nacl_witness_of(&nacl, &leg);
-            let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter()).cloned().collect();
-            rule_parts.dedup();
-            if rule_parts.len() > 4 {
-                let more = rule_parts.len() - 4;
-                rule_parts.truncate(4);
-                rule_parts.push(format!(
-                    "... {more} more rule{}",
-                    if more == 1 { "" } else { "s" }
-                ));
-            }
-            format!(
-                "{} {} {}",
-                acl.id,
-                if egress { "outbound" } else { "inbound" },
-                rule_parts.join("; ")
-            )
-        });
         let what = || {
             format!(
                 "{} {} ({subnet})",
@@ -896,7 +899,7 @@ impl<'a> Ctx<'a> {
                 if egress { "outbound" } else { "inbound" }
             )
         };
-        self.apply(
+        let decision = self.apply(
             b,
             t,
             adm,
@@ -905,8 +908,14 @@ impl<'a> Ctx<'a> {
             "network-acl",
             "SUBNET_ACL_RESTRICTION",
             &what,
-            rule,
         );
+        let hop = self.cache.nacl_hop(&nacl, leg, decision, |leg| Hop {
+            resource: acl.id.clone(),
+            kind: "network-acl".into(),
+            decision: decision.into(),
+            rule: nacl_witness_text(&nacl, acl, egress, leg),
+        });
+        b.push_hop(dir, hop);
     }
 
     // ------------------------------------------------------- routing ----
@@ -1341,7 +1350,7 @@ impl<'a> Ctx<'a> {
             sure: allowed.clone(),
             maybe: allowed,
         };
-        self.apply(
+        let decision = self.apply(
             &mut b,
             fwd,
             &adm,
@@ -1350,6 +1359,11 @@ impl<'a> Ctx<'a> {
             "vpc-endpoint",
             "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
             &|| format!("gateway endpoint {id}"),
+        );
+        b.hop(
+            id,
+            "vpc-endpoint",
+            decision,
             format!("gateway endpoint for {}", ep.service_name),
         );
         if let Some(p) = &ep.policy_document {
@@ -1869,6 +1883,28 @@ pub(super) fn route_parts(topo: &Topology, atoms: &Atoms, rt: &RouteTable) -> Ro
         }
     }
     (parts, rem_sure, rem_maybe)
+}
+
+/// A NACL direction's hop text for the packets `leg`: the entries that
+/// decide some of them, in order (at most 4 named).
+fn nacl_witness_text(nacl: &NaclRules, acl: &NetworkAcl, egress: bool, leg: &Space) -> String {
+    let (allows, denies) = nacl_witness_of(nacl, leg);
+    let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter()).cloned().collect();
+    rule_parts.dedup();
+    if rule_parts.len() > 4 {
+        let more = rule_parts.len() - 4;
+        rule_parts.truncate(4);
+        rule_parts.push(format!(
+            "... {more} more rule{}",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    format!(
+        "{} {} {}",
+        acl.id,
+        if egress { "outbound" } else { "inbound" },
+        rule_parts.join("; ")
+    )
 }
 
 /// Where the subject of a blocker's reason ends (see `reason_subject`).

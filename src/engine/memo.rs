@@ -252,16 +252,45 @@ fn hop_holds(h: &Hop, c: char) -> bool {
 #[derive(Default)]
 struct Interner {
     hops: HashSet<Arc<Hop>>,
+    /// The addresses of the hops in `hops`: a hop the engine shares itself
+    /// (a NACL's, see `Cache::nacl_hop`) is found without hashing its text.
+    /// The interner holds every hop it has, so no address is reused.
+    shared: HashSet<usize>,
+    /// Filled-in hops by (template hop's address, label): a source's hops
+    /// recur in the answers to every question it asks. Template hops are
+    /// interned too, so their addresses are not reused either.
+    filled: HashMap<usize, HashMap<String, Arc<Hop>>>,
 }
 
 impl Interner {
     /// The shared hop with the content of `h` (`h` itself the first time).
     fn intern(&mut self, h: &Arc<Hop>) -> Arc<Hop> {
+        if self.shared.contains(&(Arc::as_ptr(h) as usize)) {
+            return Arc::clone(h);
+        }
         if let Some(shared) = self.hops.get(&**h) {
             return Arc::clone(shared);
         }
         self.hops.insert(Arc::clone(h));
+        self.shared.insert(Arc::as_ptr(h) as usize);
         Arc::clone(h)
+    }
+
+    /// The hop `h` (a template's, holding the placeholder) with `label`
+    /// filled in, made once per (hop, label).
+    fn fill(&mut self, h: &Arc<Hop>, label: &str) -> Arc<Hop> {
+        let by_label = self.filled.entry(Arc::as_ptr(h) as usize).or_default();
+        if let Some(f) = by_label.get(label) {
+            return Arc::clone(f);
+        }
+        let f = Arc::new(Hop {
+            resource: put(&h.resource, label),
+            kind: put(&h.kind, label),
+            decision: put(&h.decision, label),
+            rule: put(&h.rule, label),
+        });
+        by_label.insert(label.to_string(), Arc::clone(&f));
+        f
     }
 
     /// Replace each hop of `r` by the shared one with the same content.
@@ -300,22 +329,18 @@ impl Template {
 
     /// The answer with `label` in place of the placeholder. Hops without
     /// the placeholder are the template's own (shared); filled hops are
-    /// shared through `interner` between all the answers that hold them.
+    /// shared through `interner` between all the answers of the label.
     fn fill(&self, label: &str, interner: &mut Interner) -> PathResult {
         let t = &self.result;
         let mut hops = |v: &[Arc<Hop>], holds: &[bool]| -> Vec<Arc<Hop>> {
             v.iter()
                 .zip(holds)
                 .map(|(h, &holds)| {
-                    if !holds {
-                        return Arc::clone(h);
+                    if holds {
+                        interner.fill(h, label)
+                    } else {
+                        Arc::clone(h)
                     }
-                    interner.intern(&Arc::new(Hop {
-                        resource: put(&h.resource, label),
-                        kind: put(&h.kind, label),
-                        decision: put(&h.decision, label),
-                        rule: put(&h.rule, label),
-                    }))
                 })
                 .collect()
         };
@@ -540,6 +565,35 @@ impl serde::ser::SerializeStructVariant for &mut CharFinder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hop(rule: &str) -> Arc<Hop> {
+        Arc::new(Hop {
+            resource: "subnet-1".into(),
+            kind: "virtual-app-eni".into(),
+            decision: "send".into(),
+            rule: rule.into(),
+        })
+    }
+
+    /// Filled hops are made once per (template hop, label) and shared; a
+    /// hop the interner already holds is found by its address, and a
+    /// content-equal hop by its content.
+    #[test]
+    fn interner_shares_filled_and_equal_hops() {
+        let mut i = Interner::default();
+        let template = i.intern(&hop("user-profile \0"));
+        let alice = i.fill(&template, "alice");
+        assert_eq!(alice.rule, "user-profile alice");
+        assert!(Arc::ptr_eq(&alice, &i.fill(&template, "alice")));
+        let bob = i.fill(&template, "bob");
+        assert_eq!(bob.rule, "user-profile bob");
+        assert!(Arc::ptr_eq(&template, &i.intern(&template)));
+        let twin = hop("user-profile \0");
+        assert!(!Arc::ptr_eq(&twin, &template));
+        assert!(Arc::ptr_eq(&i.intern(&twin), &template));
+        let other = hop("other");
+        assert!(Arc::ptr_eq(&i.intern(&other), &other));
+    }
 
     #[test]
     fn finds_a_char_in_any_string_of_a_snapshot() {

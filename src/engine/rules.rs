@@ -31,10 +31,13 @@ pub struct Admits {
 impl Admits {
     /// The filter's packets inside one cube ([`Space::clip`]).
     pub fn clip(&self, c: &Cube) -> Admits {
-        Admits {
-            sure: self.sure.clip(c),
-            maybe: self.maybe.clip(c),
-        }
+        let sure = self.sure.clip(c);
+        let maybe = if self.maybe == self.sure {
+            sure.clone()
+        } else {
+            self.maybe.clip(c)
+        };
+        Admits { sure, maybe }
     }
 }
 

@@ -441,6 +441,14 @@ impl Transform {
         Map::Orig(SPORT),
     ]);
 
+    /// Whether the transform is a bijection of the packet space (the
+    /// identity, the reply's swap): then `exist_preimage` and
+    /// `forall_preimage` agree, and `forall_preimage(orig, leg)` is the
+    /// part of `orig` whose image lies in `leg`.
+    pub fn is_bijection(&self) -> bool {
+        self.permutation().is_some()
+    }
+
     pub fn with(mut self, dim: usize, m: Map) -> Transform {
         self.0[dim] = m;
         self
