@@ -20,7 +20,7 @@
 //!   right after loading (best of 5).
 //!
 //! Each phase is also measured in CPU seconds of the child (user + system,
-//! /proc/self/stat), and the ratios are computed on those: on a shared
+//! getrusage), and the ratios are computed on those: on a shared
 //! machine wall clock also counts the time other work held the cores. The
 //! read+parse CPU time comes from a separate pass that reads and parses
 //! every file into `serde_json::Value` (one at a time, as the importer
@@ -130,16 +130,18 @@ impl Sample {
     }
 }
 
-/// CPU seconds (user + system) this process has used so far, from
-/// /proc/self/stat (clock ticks of 10 ms: fine for phases of seconds).
+/// CPU seconds (user + system) this process has used so far (all its
+/// threads), from getrusage(2): microseconds, where /proc/self/stat counts
+/// 10 ms clock ticks (too coarse for the phases of the 1x run, which the
+/// 16x/1x ratio divides by).
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces) in parens.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    // utime and stime are fields 14 and 15 of stat(5): 12 and 13 here.
-    (ticks(11) + ticks(12)) / 100.0
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(u.ru_utime) + secs(u.ru_stime)
 }
 
 /// The floor of any audit: read every JSON file of the folder and parse it

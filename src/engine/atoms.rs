@@ -52,6 +52,19 @@ impl AddrMatch {
             maybe: vec![Iv::new(0, super::space::ADDR_MAX)],
         }
     }
+    /// Add `o`'s intervals without merging: call [`AddrMatch::merged`]
+    /// once after adding many.
+    pub fn add(&mut self, o: AddrMatch) {
+        self.sure.extend(o.sure);
+        self.maybe.extend(o.maybe);
+    }
+    /// Sorted and merged again after [`AddrMatch::add`].
+    pub fn merged(self) -> AddrMatch {
+        AddrMatch {
+            sure: merge_intervals(self.sure),
+            maybe: merge_intervals(self.maybe),
+        }
+    }
     pub fn extend(&mut self, o: AddrMatch) {
         self.sure.extend(o.sure);
         self.maybe.extend(o.maybe);

@@ -84,7 +84,11 @@ pub struct Cache {
 
 /// How many NACL witness texts a cache keeps before it forgets them all
 /// (an audit meets the same ones within a domain).
-const WITNESS_CAP: usize = 16384;
+const WITNESS_CAP: usize = 4096;
+
+/// How many route-table splits a cache keeps before it forgets them all
+/// (an audit needs them again within a domain's subnets).
+const ROUTE_CAP: usize = 2048;
 
 fn intern<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, k: K) -> u32 {
     let n = map.len() as u32;
@@ -257,6 +261,9 @@ impl Cache {
         sig: Sig,
         parts: impl FnOnce() -> RouteParts,
     ) -> Rc<RouteParts> {
+        if self.route_parts.len() >= ROUTE_CAP {
+            self.route_parts.clear();
+        }
         self.route_parts
             .entry((rt as *const RouteTable as usize, sig.route))
             .or_insert_with(|| Rc::new(parts()))

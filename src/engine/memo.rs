@@ -258,9 +258,15 @@ struct Interner {
     shared: HashSet<usize>,
     /// Filled-in hops by (template hop's address, label): a source's hops
     /// recur in the answers to every question it asks. Template hops are
-    /// interned too, so their addresses are not reused either.
+    /// interned too, so their addresses are not reused either. An audit
+    /// asks a source's questions together, so only the last
+    /// [`FILLED_CAP`] are kept.
     filled: HashMap<usize, HashMap<String, Arc<Hop>>>,
+    filled_len: usize,
 }
+
+/// How many filled-in hops an [`Interner`] keeps for reuse.
+const FILLED_CAP: usize = 16384;
 
 impl Interner {
     /// The shared hop with the content of `h` (`h` itself the first time).
@@ -279,6 +285,10 @@ impl Interner {
     /// The hop `h` (a template's, holding the placeholder) with `label`
     /// filled in, made once per (hop, label).
     fn fill(&mut self, h: &Arc<Hop>, label: &str) -> Arc<Hop> {
+        if self.filled_len >= FILLED_CAP {
+            self.filled.clear();
+            self.filled_len = 0;
+        }
         let by_label = self.filled.entry(Arc::as_ptr(h) as usize).or_default();
         if let Some(f) = by_label.get(label) {
             return Arc::clone(f);
@@ -290,6 +300,7 @@ impl Interner {
             rule: put(&h.rule, label),
         });
         by_label.insert(label.to_string(), Arc::clone(&f));
+        self.filled_len += 1;
         f
     }
 

@@ -108,14 +108,14 @@ fn rule_peers(
 ) -> AddrMatch {
     let mut m = AddrMatch::default();
     for n in &rule.ipv4 {
-        m.extend(if concrete {
+        m.add(if concrete {
             atoms.cover_cidr(*n)
         } else {
             atoms.cover_cidr_atoms(*n)
         });
     }
     for pl in &rule.prefix_lists {
-        m.extend(prefix_list_parts(topo, atoms, pl, concrete));
+        m.add(prefix_list_parts(topo, atoms, pl, concrete));
     }
     for g in &rule.groups {
         // A group's members are the ENIs that carry it, and every ENI in
@@ -139,12 +139,12 @@ fn rule_peers(
         if foreign {
             let mut u = AddrMatch::unknown();
             u.sure = merge_intervals(v);
-            m.extend(u);
+            m.add(u);
         } else {
-            m.extend(AddrMatch::exact(v));
+            m.add(AddrMatch::exact(v));
         }
     }
-    m
+    m.merged()
 }
 
 /// The addresses of a prefix list (entries, plus the service it stands for).
@@ -167,7 +167,7 @@ fn prefix_list_parts(topo: &Topology, atoms: &Atoms, id: &str, concrete: bool) -
     let service_list = Atoms::is_service_list(&pl.name);
     for c in &pl.cidrs {
         if let ipnet::IpNet::V4(n) = c {
-            m.extend(match (service_list, concrete) {
+            m.add(match (service_list, concrete) {
                 (true, true) => atoms.cover_service_list_cidr(*n),
                 (false, true) => atoms.cover_cidr(*n),
                 (true, false) => atoms.cover_service_list_cidr_atoms(*n),
@@ -175,7 +175,7 @@ fn prefix_list_parts(topo: &Topology, atoms: &Atoms, id: &str, concrete: bool) -
             });
         }
     }
-    m
+    m.merged()
 }
 
 /// One security-group rule as packets (egress matches the destination,
