@@ -567,7 +567,11 @@ impl Topology {
     }
 
     fn build_graph(&mut self) {
-        let s = self.snapshot.clone();
+        // Moved out while the graph is built (`add` needs `&mut self`) and
+        // back at the end: an organisation's snapshot is too big to copy.
+        let s = std::mem::take(&mut self.snapshot);
+        let subnet_route_table = std::mem::take(&mut self.subnet_route_table);
+        let subnet_nacl = std::mem::take(&mut self.subnet_nacl);
         for v in &s.vpcs {
             self.add(Node::Vpc(v.id.clone()));
         }
@@ -603,12 +607,12 @@ impl Topology {
                     .add_edge(r, t, Edge::Route(route.destination.clone()));
             }
         }
-        for (sub, &i) in self.subnet_route_table.clone().iter() {
+        for (sub, &i) in &subnet_route_table {
             let a = self.add(Node::Subnet(sub.clone()));
             let b = self.add(Node::RouteTable(s.route_tables[i].id.clone()));
             self.graph.add_edge(a, b, Edge::RoutedBy);
         }
-        for (sub, &i) in self.subnet_nacl.clone().iter() {
+        for (sub, &i) in &subnet_nacl {
             let a = self.add(Node::Subnet(sub.clone()));
             let b = self.add(Node::NetworkAcl(s.network_acls[i].id.clone()));
             self.graph.add_edge(a, b, Edge::FilteredBy);
@@ -677,6 +681,9 @@ impl Topology {
                 self.graph.add_edge(dn, x, Edge::Uses);
             }
         }
+        self.snapshot = s;
+        self.subnet_route_table = subnet_route_table;
+        self.subnet_nacl = subnet_nacl;
     }
 
     // ------------------------------------------------------- lookups ----
