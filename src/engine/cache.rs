@@ -16,10 +16,11 @@
 //!   each clipped to the packets the path can present first;
 //! - a route table's split of the destination addresses depends only on
 //!   the table and [`Atoms::route_signature`]: computed once per pair;
-//! - a NACL direction's witness text depends only on its entries (the
-//!   shared admits above) and the packets that reach it; a rule's witness
-//!   line only on the rule. Witness texts are kept for the recent flows
-//!   ([`WITNESS_CAP`]): an audit meets the same ones within a domain.
+//! - a NACL direction's hop (with its witness text) depends only on its
+//!   entries (the shared admits above), the packets that reach it and its
+//!   decision; a rule's witness line only on the rule. Hops are kept for
+//!   the recent flows ([`WITNESS_CAP`]): an audit meets the same ones
+//!   within a domain.
 //!
 //! A cache belongs to one [`Topology`]: filters are keyed by their address
 //! in it, which is stable because the topology is immutable while it is
@@ -82,8 +83,8 @@ pub struct Cache {
     evaluation: u64,
 }
 
-/// How many NACL witness texts a cache keeps before it forgets them all
-/// (an audit meets the same ones within a domain).
+/// How many NACL hops a cache keeps before it forgets them all (an audit
+/// meets the same ones within a domain).
 const WITNESS_CAP: usize = 4096;
 
 /// How many route-table splits a cache keeps before it forgets them all
