@@ -65,12 +65,23 @@ impl AddrMatch {
             maybe: merge_intervals(self.maybe),
         }
     }
-    pub fn extend(&mut self, o: AddrMatch) {
-        self.sure.extend(o.sure);
-        self.maybe.extend(o.maybe);
-        self.sure = merge_intervals(std::mem::take(&mut self.sure));
-        self.maybe = merge_intervals(std::mem::take(&mut self.maybe));
-    }
+}
+
+/// Test atoms: an app ENI carrying `groups` somewhere in 10.0.1.0/24, then
+/// S3's public addresses in eu-west-1.
+#[cfg(test)]
+pub(crate) fn app_and_s3(groups: &[&str]) -> Atoms {
+    let mut atoms = Atoms::default();
+    atoms.add(AtomKind::Virtual {
+        label: "app".into(),
+        subnet_cidr: Some("10.0.1.0/24".parse().unwrap()),
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+    });
+    atoms.add(AtomKind::Service {
+        service: "s3".into(),
+        region: "eu-west-1".into(),
+    });
+    atoms
 }
 
 pub fn net_iv(n: Ipv4Net) -> Iv {

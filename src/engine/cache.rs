@@ -368,16 +368,7 @@ mod tests {
         }))
         .unwrap();
         let (topo, _) = Topology::build(&snap);
-        let mut atoms = Atoms::default();
-        atoms.add(AtomKind::Virtual {
-            label: "app".into(),
-            subnet_cidr: Some("10.0.1.0/24".parse().unwrap()),
-            groups: vec!["sg-a".into(), "sg-b".into()],
-        });
-        atoms.add(AtomKind::Service {
-            service: "s3".into(),
-            region: "eu-west-1".into(),
-        });
+        let atoms = crate::engine::atoms::app_and_s3(&["sg-a", "sg-b"]);
         let mut narrow = FULL;
         narrow[PROTO] = Iv::point(6);
         narrow[DPORT] = Iv::point(2049);

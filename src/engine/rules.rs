@@ -196,8 +196,10 @@ pub fn sg_rule_admits(
     }
 }
 
-/// A set of security groups on one ENI, one direction.
-/// Returns the admitted packets and whether any group was missing.
+/// A set of security groups on one ENI, one direction: the packets any
+/// rule of any group admits (a missing group makes `maybe` everything).
+/// The definition [`super::cache::Cache`]'s group sets, built rule by rule
+/// and clipped, are tested against.
 pub fn sg_set_admits(topo: &Topology, atoms: &Atoms, groups: &[String], egress: bool) -> Admits {
     let mut out = Admits::default();
     for g in groups {
@@ -569,16 +571,7 @@ mod tests {
         }))
         .unwrap();
         let (topo, _) = Topology::build(&snap);
-        let mut atoms = Atoms::default();
-        atoms.add(AtomKind::Virtual {
-            label: "app".into(),
-            subnet_cidr: Some("10.0.1.0/24".parse().unwrap()),
-            groups: vec!["sg-a".into()],
-        });
-        atoms.add(AtomKind::Service {
-            service: "s3".into(),
-            region: "eu-west-1".into(),
-        });
+        let mut atoms = crate::engine::atoms::app_and_s3(&["sg-a"]);
         atoms.add(AtomKind::Virtual {
             label: "peer".into(),
             subnet_cidr: None,

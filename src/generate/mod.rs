@@ -278,15 +278,28 @@ mod tests {
         assert_eq!(one[profile], two[profile]);
     }
 
+    /// The scale-1 organisation of `seed`, imported as `audit` reads it,
+    /// with its topology and the topology's warnings.
+    fn imported(
+        seed: u64,
+    ) -> (
+        crate::snapshot::Snapshot,
+        crate::graph::Topology,
+        Vec<crate::snapshot::Diagnostic>,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        write_dir(&Options { scale: 1, seed }, dir.path()).unwrap();
+        let snap = crate::import::load(dir.path()).unwrap();
+        let (topo, warnings) = crate::graph::Topology::build(&snap);
+        (snap, topo, warnings)
+    }
+
     /// `sagescope audit` of a generated organisation runs cleanly and the
     /// deliberate faults show up as blocked paths (one query, to keep the
     /// debug build's check of every memoised answer short).
     #[test]
     fn audit_of_a_generated_organisation_finds_the_faults() {
-        let dir = tempfile::tempdir().unwrap();
-        write_dir(&Options { scale: 1, seed: 1 }, dir.path()).unwrap();
-        let snap = crate::import::load(dir.path()).unwrap();
-        let (topo, warnings) = crate::graph::Topology::build(&snap);
+        let (snap, topo, warnings) = imported(1);
         assert!(warnings.is_empty(), "{warnings:#?}");
         let queries = crate::query::builtin_queries().unwrap();
         let filters = crate::query::Filters {
@@ -310,10 +323,7 @@ mod tests {
     /// thread, byte for byte, whatever the number of threads.
     #[test]
     fn audit_results_do_not_depend_on_the_thread_count() {
-        let dir = tempfile::tempdir().unwrap();
-        write_dir(&Options { scale: 1, seed: 3 }, dir.path()).unwrap();
-        let snap = crate::import::load(dir.path()).unwrap();
-        let (topo, _) = crate::graph::Topology::build(&snap);
+        let (snap, topo, _) = imported(3);
         let queries = crate::query::builtin_queries().unwrap();
         let filters = crate::query::Filters {
             domain_ids: snap.domains.iter().take(7).map(|d| d.id.clone()).collect(),
