@@ -50,13 +50,13 @@ fn every_builtin_parses_and_is_documented() {
             q.docs
                 .references
                 .iter()
-                .any(|r| r.starts_with("sagemaker-network.md")),
+                .any(|r| r.starts_with("docs/sagemaker-network.md")),
             "{file}: cite the failure modes or facts of docs/sagemaker-network.md"
         );
         for r in &q.docs.references {
             assert!(
-                r.starts_with("https://") || r.starts_with("sagemaker-network.md"),
-                "{file}: reference `{r}` is neither a URL nor a sagemaker-network.md section"
+                r.starts_with("https://") || r.starts_with("docs/sagemaker-network.md"),
+                "{file}: reference `{r}` is neither a URL nor a docs/sagemaker-network.md section"
             );
         }
     }

@@ -22,7 +22,7 @@ pub const CHECK: Check = Check {
               create a new domain with --kms-key-id and the same network settings, and move the \
               users' data over (or accept the AWS managed key and suppress this finding).",
         references: &[
-            "sagemaker-network.md section 1.4 (KmsKeyId), 7.3, 7.4",
+            "docs/sagemaker-network.md section 1.4 (KmsKeyId), 7.3, 7.4",
             "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateDomain.html",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-studio.html",
         ],

@@ -25,7 +25,7 @@ pub const CHECK: Check = Check {
               DefaultUserSettings.SecurityGroups: the path queries then show whether the VPC \
               serves Studio.",
         references: &[
-            "sagemaker-network.md fact 1, section 1.1, 7.1",
+            "docs/sagemaker-network.md fact 1, section 1.1, 7.1",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html",
             "https://docs.aws.amazon.com/config/latest/developerguide/sagemaker-domain-in-vpc.html",
             "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateDomain.html",

@@ -22,7 +22,7 @@ pub const CHECK: Check = Check {
               associate-subnet-cidr-block`). IPv6 egress then needs ::/0 routes (an egress-only \
               internet gateway) and ::/0 rules.",
         references: &[
-            "sagemaker-network.md F21, section 1.4 (IpAddressType)",
+            "docs/sagemaker-network.md F21, section 1.4 (IpAddressType)",
             "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DomainSettings.html",
             "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-migrate-ipv6.html",
         ],

@@ -22,7 +22,7 @@ pub const CHECK: Check = Check {
         fix: "Create a mount target in a domain subnet of that AZ with `aws efs \
               create-mount-target`, carrying the domain's inbound-NFS group.",
         references: &[
-            "sagemaker-network.md F3, section 1.4 (HomeEfsFileSystemId)",
+            "docs/sagemaker-network.md F3, section 1.4 (HomeEfsFileSystemId)",
             "https://docs.aws.amazon.com/efs/latest/ug/accessing-fs.html",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/domain-custom-efs.html",
         ],

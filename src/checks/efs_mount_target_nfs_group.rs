@@ -25,7 +25,7 @@ pub const CHECK: Check = Check {
               groups it already has too. If the group itself was deleted, recreate it with an \
               inbound TCP 2049 rule from the outbound-NFS group first.",
         references: &[
-            "sagemaker-network.md fact 3, F3, section 1.2",
+            "docs/sagemaker-network.md fact 3, F3, section 1.2",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/domain-custom-efs.html",
             "https://docs.aws.amazon.com/efs/latest/ug/network-access.html",
             "https://github.com/aws/amazon-sagemaker-feedback/issues/117",

@@ -28,7 +28,7 @@ pub const CHECK: Check = Check {
         fix: "Restore the default policy (`aws ec2 modify-vpc-endpoint --reset-policy`) or add a \
               statement allowing the calls Studio makes (`--policy-document`).",
         references: &[
-            "sagemaker-network.md F12, section 2.2 (endpoint policies)",
+            "docs/sagemaker-network.md F12, section 2.2 (endpoint policies)",
             "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-interface-endpoint.html",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/canvas-vpc.html",

@@ -26,7 +26,7 @@ pub const CHECK: Check = Check {
               modify-vpc-endpoint --add-subnet-ids` (one subnet per AZ), or accept cross-AZ \
               traffic when the service is not offered in that AZ.",
         references: &[
-            "sagemaker-network.md F16, section 2.2",
+            "docs/sagemaker-network.md F16, section 2.2",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-interface-endpoint.html",
             "https://github.com/awslabs/aws-orbit-workbench/issues/320",
         ],

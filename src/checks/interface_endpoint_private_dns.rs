@@ -23,7 +23,7 @@ pub const CHECK: Check = Check {
               hosted zone deliberately answers for the name instead, suppress the finding with \
               that reason.",
         references: &[
-            "sagemaker-network.md fact 7, F4, section 2.2",
+            "docs/sagemaker-network.md fact 7, F4, section 2.2",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-interface-endpoint.html",
             "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
             "https://github.com/awsdocs/amazon-sagemaker-developer-guide/pull/259",

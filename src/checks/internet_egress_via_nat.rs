@@ -27,7 +27,7 @@ pub const CHECK: Check = Check {
               an ECR pull-through cache) and pass the role ARN explicitly instead of calling \
               get_execution_role().",
         references: &[
-            "sagemaker-network.md fact 9, F8, section 2.1 (IAM)",
+            "docs/sagemaker-network.md fact 9, F8, section 2.1 (IAM)",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html",
             "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",
             "https://github.com/aws/sagemaker-python-sdk/issues/2559",

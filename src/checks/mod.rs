@@ -48,7 +48,7 @@ pub struct Docs {
     pub what: &'static str,
     pub why: &'static str,
     pub fix: &'static str,
-    /// `sagemaker-network.md F…` sections and AWS documentation URLs.
+    /// `docs/sagemaker-network.md F…` sections and AWS documentation URLs.
     pub references: &'static [&'static str],
 }
 
@@ -487,7 +487,7 @@ mod tests {
                 c.docs
                     .references
                     .iter()
-                    .any(|r| r.starts_with("sagemaker-network.md")),
+                    .any(|r| r.starts_with("docs/sagemaker-network.md")),
                 "{}: cite the failure mode in docs/sagemaker-network.md",
                 c.id
             );
@@ -501,7 +501,7 @@ mod tests {
             );
             for r in c.docs.references {
                 assert!(
-                    r.starts_with("https://") || r.starts_with("sagemaker-network.md"),
+                    r.starts_with("https://") || r.starts_with("docs/sagemaker-network.md"),
                     "{}: reference `{r}`",
                     c.id
                 );

@@ -25,7 +25,7 @@ pub const CHECK: Check = Check {
               the EFS holds, then delete the mount targets and the file system, revoke the rules \
               by which the two NFS groups reference each other and delete both groups.",
         references: &[
-            "sagemaker-network.md F20, section 1.2 (notes)",
+            "docs/sagemaker-network.md F20, section 1.2 (notes)",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/gs-studio-delete-domain.html",
             "https://github.com/hashicorp/terraform-provider-aws/issues/20986",
         ],

@@ -24,7 +24,7 @@ pub const CHECK: Check = Check {
               --add-route-table-ids` (AWS adds the prefix-list route itself; routes to gateway \
               endpoints cannot be created with create-route).",
         references: &[
-            "sagemaker-network.md F9, section 2.2",
+            "docs/sagemaker-network.md F9, section 2.2",
             "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
             "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html",
         ],

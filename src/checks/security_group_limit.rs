@@ -25,7 +25,7 @@ pub const CHECK: Check = Check {
         fix: "Trim the profile's own groups (or the domain defaults) so that the union holds at \
               most four customer groups, e.g. by merging rules into fewer groups.",
         references: &[
-            "sagemaker-network.md fact 4, F17, section 1.3",
+            "docs/sagemaker-network.md fact 4, F17, section 1.3",
             "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UserSettings.html",
         ],
     },

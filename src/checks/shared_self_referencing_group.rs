@@ -23,7 +23,7 @@ pub const CHECK: Check = Check {
               profile's UserSettings.SecurityGroups, then revoke the self-referencing rule of the \
               shared group.",
         references: &[
-            "sagemaker-network.md F18, section 1.3, section 3",
+            "docs/sagemaker-network.md F18, section 1.3, section 3",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html",
             "https://github.com/aws-samples/amazon-sagemaker-studio-secure-data-science-workshop/issues/8",
         ],

@@ -24,7 +24,7 @@ pub const CHECK: Check = Check {
               `aws sagemaker update-domain --subnet-ids` (existing subnets plus the new one; no app \
               may be InService, Pending or Deleting when subnets are removed).",
         references: &[
-            "sagemaker-network.md fact 2, F13, section 1.1",
+            "docs/sagemaker-network.md fact 2, F13, section 1.1",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html",
             "https://docs.aws.amazon.com/whitepapers/latest/sagemaker-studio-admin-best-practices/network-management.html",
             "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateDomain.html",

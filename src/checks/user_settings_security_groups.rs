@@ -23,7 +23,7 @@ pub const CHECK: Check = Check {
               shared spaces) with `aws sagemaker update-domain`, typically to the groups that were \
               put in DomainSettings.",
         references: &[
-            "sagemaker-network.md F9, section 1.3",
+            "docs/sagemaker-network.md F9, section 1.3",
             "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DomainSettings.html",
             "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UserSettings.html",
             "https://github.com/aws-samples/sagemaker-domain-vpconly-canvas-with-terraform/issues/1",

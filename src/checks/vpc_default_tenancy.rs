@@ -17,7 +17,7 @@ pub const CHECK: Check = Check {
               default` (instances already running keep their tenancy), or move the domain to a VPC \
               with default tenancy.",
         references: &[
-            "sagemaker-network.md fact 2, F13",
+            "docs/sagemaker-network.md fact 2, F13",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html",
             "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcTenancy.html",
         ],

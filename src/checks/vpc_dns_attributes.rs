@@ -21,7 +21,7 @@ pub const CHECK: Check = Check {
         fix: "Turn both on with `aws ec2 modify-vpc-attribute` (one attribute per call), then \
               enable private DNS on the interface endpoints.",
         references: &[
-            "sagemaker-network.md fact 7, F5, section 2.2",
+            "docs/sagemaker-network.md fact 7, F5, section 2.2",
             "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html",
             "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html",
             "https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-mount-cmd-dns-name.html",

@@ -38,7 +38,7 @@ pub const CHECK: Check = Check {
               create an S3 gateway endpoint associated with the domain subnets' route tables. Or \
               give the subnets a NAT gateway route.",
         references: &[
-            "sagemaker-network.md fact 8, F1, F6, F7, section 2.1",
+            "docs/sagemaker-network.md fact 8, F1, F6, F7, section 2.1",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-interface-endpoint.html",
             "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html",

@@ -23,7 +23,7 @@ pub const CHECK: Check = Check {
               route table also serves subnets outside the domain (or is the main table), give the \
               domain subnet its own route table instead of changing the shared one.",
         references: &[
-            "sagemaker-network.md fact 2, F14, F15",
+            "docs/sagemaker-network.md fact 2, F14, F15",
             "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html",
             "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",
         ],

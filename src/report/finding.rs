@@ -126,7 +126,7 @@ pub(crate) fn paragraphs(text: &str) -> Vec<String> {
 }
 
 /// Whether a reference is a link (the others name sections of
-/// `sagemaker-network.md`).
+/// `docs/sagemaker-network.md`).
 pub(crate) fn is_url(s: &str) -> bool {
     s.starts_with("https://") || s.starts_with("http://")
 }
@@ -277,7 +277,7 @@ pub(crate) fn sample_with_fixes_and_checks() -> super::Report {
             why: "PublicInternetOnly apps reach the internet\nthrough a VPC you do not control.".into(),
             fix: "Create a VpcOnly domain.".into(),
             references: vec![
-                "sagemaker-network.md F1".into(),
+                "docs/sagemaker-network.md F1".into(),
                 "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html".into(),
             ],
         },

@@ -994,7 +994,7 @@ mod tests {
             help.contains("**Why.** PublicInternetOnly apps reach the internet through a VPC you do not control."),
             "{help}"
         );
-        assert!(help.contains("- sagemaker-network.md F1"), "{help}");
+        assert!(help.contains("- docs/sagemaker-network.md F1"), "{help}");
 
         let results = run["results"].as_array().unwrap();
         let ids: Vec<&str> = results
