@@ -43,7 +43,7 @@ const FIXED_IDS: [&str; 7] = [
 /// every example that exists.
 fn input_folders() -> Vec<PathBuf> {
     let mut dirs = vec![manifest(
-        "../shared/peer/batfish/test-vpc-endpoint-gateway/aws",
+        "tests/fixtures/peer/batfish/test-vpc-endpoint-gateway/aws",
     )];
     if let Ok(entries) = std::fs::read_dir(manifest("examples")) {
         let mut examples: Vec<PathBuf> = entries
@@ -254,7 +254,7 @@ fn user_queries_are_listed_and_checked() {
         USER_QUERY.replace("\"low\"", "\"urgent\""),
     )
     .unwrap();
-    let snapshot = manifest("../shared/peer/batfish/test-vpc-endpoint-gateway/aws");
+    let snapshot = manifest("tests/fixtures/peer/batfish/test-vpc-endpoint-gateway/aws");
     let o = sagescope(&["audit", snapshot.to_str().unwrap(), "--queries", d]);
     assert_eq!(code(&o), 2);
     let e = stderr(&o);
@@ -411,7 +411,7 @@ fn table_output_and_colour() {
 #[test]
 fn warnings_go_to_stderr_in_table_mode_only() {
     // The Batfish capture has no SageMaker domain: a warning, and exit 0.
-    let folder = manifest("../shared/peer/batfish/test-vpc-endpoint-gateway/aws");
+    let folder = manifest("tests/fixtures/peer/batfish/test-vpc-endpoint-gateway/aws");
     let f = folder.to_str().unwrap();
     let o = sagescope(&["audit", f]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -432,7 +432,7 @@ fn warnings_go_to_stderr_in_table_mode_only() {
 
 #[test]
 fn trace_checks_its_source_and_prints_a_report() {
-    let folder = manifest("../shared/peer/batfish/test-vpc-endpoint-gateway/aws");
+    let folder = manifest("tests/fixtures/peer/batfish/test-vpc-endpoint-gateway/aws");
     let f = folder.to_str().unwrap();
     let o = sagescope(&[
         "trace",
