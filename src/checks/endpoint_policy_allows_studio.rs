@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::{Check, CheckContext, Docs, Finding};
 use crate::engine::endpoint_service_name;
+use crate::engine::policy::{is_full_access_policy, statements, strings};
 use crate::fix::cli;
 use crate::query::Severity;
 
@@ -37,30 +38,6 @@ pub const CHECK: Check = Check {
     },
     run,
 };
-
-/// The default policy: one unconditional Allow of everything to everyone.
-fn is_full_access(doc: &str) -> bool {
-    let Ok(v) = serde_json::from_str::<Value>(doc) else {
-        return false;
-    };
-    let star = |x: &Value| {
-        strings(x).iter().any(|s| s == "*")
-            || x.get("AWS")
-                .is_some_and(|a| strings(a).iter().any(|s| s == "*"))
-    };
-    let stmts: Vec<&Value> = match &v["Statement"] {
-        Value::Array(a) => a.iter().collect(),
-        o @ Value::Object(_) => vec![o],
-        _ => return false,
-    };
-    stmts.iter().any(|s| {
-        s["Effect"] == "Allow"
-            && star(&s["Principal"])
-            && star(&s["Action"])
-            && star(&s["Resource"])
-            && s.get("Condition").is_none()
-    })
-}
 
 /// What Studio calls through an endpoint: (action, a resource it acts on).
 fn needs(
@@ -103,17 +80,6 @@ fn glob(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes())
 }
 
-fn strings(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Whether a statement's Action/NotAction and Resource/NotResource cover
 /// (action, resource).
 fn covers(stmt: &Value, action: &str, resource: &str) -> bool {
@@ -134,11 +100,7 @@ fn covers(stmt: &Value, action: &str, resource: &str) -> bool {
 
 /// `Ok(())` when the policy allows every need, else the needs it does not.
 fn evaluate(policy: &Value, needs: &[(String, String)]) -> Result<(), Vec<String>> {
-    let stmts: Vec<&Value> = match &policy["Statement"] {
-        Value::Array(a) => a.iter().collect(),
-        o @ Value::Object(_) => vec![o],
-        _ => Vec::new(),
-    };
+    let stmts = statements(policy);
     let missing: Vec<String> = needs
         .iter()
         .filter(|(a, r)| {
@@ -195,7 +157,7 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
                 ));
                 continue;
             };
-            if is_full_access(doc) {
+            if is_full_access_policy(doc) {
                 out.push(Finding::pass(
                     dom,
                     &ep.id,

@@ -150,12 +150,12 @@ impl Cache {
         r
     }
 
-    /// [`super::dns::is_full_access_policy`], once per document.
+    /// [`super::policy::is_full_access_policy`], once per document.
     pub(super) fn full_access(&mut self, doc: &str) -> bool {
         *self
             .full_access
             .entry((doc.as_ptr() as usize, doc.len()))
-            .or_insert_with(|| super::dns::is_full_access_policy(doc))
+            .or_insert_with(|| super::policy::is_full_access_policy(doc))
     }
 
     /// One rule of `sg`: its packets without atoms.

@@ -50,31 +50,6 @@ fn ip_ranges_service(service: &str) -> &'static str {
     }
 }
 
-/// Whether an endpoint policy is the default full-access one.
-pub fn is_full_access_policy(doc: &str) -> bool {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(doc) else {
-        return false;
-    };
-    let stmts = match &v["Statement"] {
-        serde_json::Value::Array(a) => a.clone(),
-        o @ serde_json::Value::Object(_) => vec![o.clone()],
-        _ => return false,
-    };
-    let star = |x: &serde_json::Value| match x {
-        serde_json::Value::String(s) => s == "*",
-        serde_json::Value::Array(a) => a.iter().any(|e| e == "*"),
-        serde_json::Value::Object(o) => o.get("AWS").is_some_and(|a| a == "*"),
-        _ => false,
-    };
-    stmts.iter().any(|s| {
-        s["Effect"] == "Allow"
-            && star(&s["Principal"])
-            && star(&s["Action"])
-            && star(&s["Resource"])
-            && s.get("Condition").is_none()
-    })
-}
-
 pub(super) fn resolve_service(
     cx: &mut Ctx<'_>,
     vpc: Option<&str>,
@@ -399,16 +374,5 @@ mod tests {
             endpoint_service_name("studio", "eu-west-1"),
             "aws.sagemaker.eu-west-1.studio"
         );
-    }
-
-    #[test]
-    fn full_access_policy_detection() {
-        assert!(is_full_access_policy(
-            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
-        ));
-        assert!(!is_full_access_policy(
-            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#
-        ));
-        assert!(!is_full_access_policy("not json"));
     }
 }

@@ -5,6 +5,7 @@ mod cache;
 mod dns;
 mod eval;
 mod memo;
+pub mod policy;
 pub mod result;
 pub mod rules;
 pub mod space;
@@ -12,8 +13,9 @@ pub mod space;
 use std::net::Ipv4Addr;
 
 pub use cache::Cache;
-pub use dns::{endpoint_service_name, is_full_access_policy, public_name};
+pub use dns::{endpoint_service_name, public_name};
 pub use memo::Evaluator;
+pub use policy::is_full_access_policy;
 pub use result::{Blocker, Direction, Hop, PathResult, Verdict};
 
 use crate::graph::Topology;
