@@ -446,8 +446,10 @@ impl<'a> Ctx<'a> {
                 else {
                     return Err(unknown(format!("{id} has no IPv4 address"), id));
                 };
-                let public =
-                    ip.public_ip.is_some() || topo.public_ip_for_private(ip.address).is_some();
+                let public = ip.public_ip.is_some()
+                    || topo
+                        .public_ip_for_private(&eni.vpc_id, ip.address)
+                        .is_some();
                 Ok(SrcInfo {
                     addrs: vec![ip_iv(ip.address)],
                     subnet: Some(eni.subnet_id.clone()),
@@ -557,7 +559,8 @@ impl<'a> Ctx<'a> {
                         (None, Some(c)) => vec![net_iv(c)],
                         (None, None) => return Err(unknown(format!("{s} has no IPv4 CIDR"), s)),
                     };
-                    let public = ip.is_some_and(|ip| topo.public_ip_for_private(ip).is_some());
+                    let public =
+                        ip.is_some_and(|ip| topo.public_ip_for_private(&sub.vpc_id, ip).is_some());
                     Ok(SrcInfo {
                         addrs,
                         subnet: Some(s.clone()),
@@ -1387,7 +1390,7 @@ impl<'a> Ctx<'a> {
             let concrete_hi = iv.hi.min(IPV4_MAX);
             if iv.lo <= concrete_hi {
                 let mut cursor = iv.lo;
-                for (ip, owner) in topo.owners_in_range(iv.lo as u32, concrete_hi as u32) {
+                for (ip, owner) in topo.owners_in_range(vpc, iv.lo as u32, concrete_hi as u32) {
                     let ip = ip as u64;
                     if ip > cursor {
                         unowned.push(Iv::new(cursor, ip - 1));

@@ -108,16 +108,19 @@ pub struct Topology {
     dhcp: HashMap<String, usize>,
     subnet_route_table: HashMap<String, usize>,
     subnet_nacl: HashMap<String, usize>,
-    /// Private IPv4 -> owning ENI (or instance when its ENI was not captured).
-    ip_owner: BTreeMap<u32, String>,
+    /// VPC id -> private IPv4 -> owning ENI (or instance, or mount target,
+    /// when its ENI was not captured). Private addresses belong to a VPC:
+    /// two VPCs that reuse a CIDR each own their 10.0.1.5 (issue 13).
+    /// Owners whose VPC the snapshot does not say are under `""`.
+    ip_owner: HashMap<String, BTreeMap<u32, String>>,
     /// Public IPv4 -> (ENI or instance id, private IPv4 it maps to).
     public_ip_owner: BTreeMap<u32, (String, Ipv4Addr)>,
     /// Security group -> private IPv4 addresses of its members.
     sg_members: HashMap<String, BTreeSet<u32>>,
     /// ENI id -> the endpoint / mount target / NAT gateway it belongs to.
     eni_role: HashMap<String, EniRole>,
-    /// Private IPv4 -> the lowest public IPv4 mapped to it.
-    private_to_public: HashMap<u32, u32>,
+    /// (VPC id, private IPv4) -> the lowest public IPv4 mapped to it.
+    private_to_public: HashMap<(String, u32), u32>,
     /// VPC id -> its subnets, endpoints and internet gateways (indexes, in
     /// snapshot order): per-flow lookups never scan the whole snapshot.
     subnets_of_vpc: HashMap<String, Vec<usize>>,
@@ -192,13 +195,13 @@ impl Topology {
             igws_of_vpc: group_by(&s.internet_gateways, |x| {
                 x.vpc_ids.iter().map(String::as_str).collect()
             }),
-            private_to_public: HashMap::new(),
+            private_to_public: HashMap::default(),
             snapshot: s,
             graph: DiGraph::new(),
             node_index: HashMap::new(),
             subnet_route_table: HashMap::new(),
             subnet_nacl: HashMap::new(),
-            ip_owner: BTreeMap::new(),
+            ip_owner: HashMap::default(),
             public_ip_owner: BTreeMap::new(),
             sg_members: HashMap::new(),
             eni_role: HashMap::new(),
@@ -269,11 +272,43 @@ impl Topology {
         }
     }
 
+    /// The VPC an ENI, instance or mount target is in: its own `VpcId`, else
+    /// its subnet's; `""` when the snapshot says neither.
+    fn vpc_of_owner(&self, owner: &str) -> String {
+        let s = &self.snapshot;
+        let via_subnet = |subnet: Option<&str>| {
+            subnet
+                .and_then(|id| self.subnets.get(id))
+                .map(|&i| s.subnets[i].vpc_id.clone())
+        };
+        let found = if let Some(&i) = self.enis.get(owner) {
+            let e = &s.network_interfaces[i];
+            Some(e.vpc_id.clone())
+                .filter(|v| !v.is_empty())
+                .or_else(|| via_subnet(Some(&e.subnet_id)))
+        } else if let Some(&i) = self.instances.get(owner) {
+            let inst = &s.instances[i];
+            inst.vpc_id
+                .clone()
+                .or_else(|| via_subnet(inst.subnet_id.as_deref()))
+        } else if let Some(&i) = self.mount_targets.get(owner) {
+            let mt = &s.efs_mount_targets[i];
+            mt.vpc_id
+                .clone()
+                .or_else(|| via_subnet(Some(&mt.subnet_id)))
+        } else {
+            None
+        };
+        found.unwrap_or_default()
+    }
+
     fn index_addresses(&mut self) {
         let s = &self.snapshot;
+        // (address, owner, whether it replaces an earlier owner).
+        let mut owned: Vec<(u32, String, bool)> = Vec::new();
         for eni in &s.network_interfaces {
             for ip in &eni.private_ips {
-                self.ip_owner.insert(u32::from(ip.address), eni.id.clone());
+                owned.push((u32::from(ip.address), eni.id.clone(), true));
                 if let Some(p) = ip.public_ip {
                     self.public_ip_owner
                         .insert(u32::from(p), (eni.id.clone(), ip.address));
@@ -288,9 +323,7 @@ impl Topology {
         }
         for inst in &s.instances {
             if let Some(ip) = inst.private_ip {
-                self.ip_owner
-                    .entry(u32::from(ip))
-                    .or_insert_with(|| inst.id.clone());
+                owned.push((u32::from(ip), inst.id.clone(), false));
                 if let Some(p) = inst.public_ip {
                     self.public_ip_owner
                         .entry(u32::from(p))
@@ -307,9 +340,7 @@ impl Topology {
         // Mount targets whose ENI was not captured still own their address.
         for mt in &s.efs_mount_targets {
             if let Some(ip) = mt.ip_address {
-                self.ip_owner
-                    .entry(u32::from(ip))
-                    .or_insert_with(|| mt.id.clone());
+                owned.push((u32::from(ip), mt.id.clone(), false));
                 if let Some(groups) = &mt.security_group_ids {
                     for g in groups {
                         self.sg_members
@@ -318,6 +349,19 @@ impl Topology {
                             .insert(u32::from(ip));
                     }
                 }
+            }
+        }
+        // An ENI's own address wins over the instance or mount target that
+        // holds the same address in the same VPC; of two ENIs that claim one
+        // address (impossible in AWS, possible in a hand-made capture), the
+        // later in snapshot order.
+        for (ip, owner, replaces) in owned {
+            let vpc = self.vpc_of_owner(&owner);
+            let by_ip = self.ip_owner.entry(vpc).or_default();
+            if replaces {
+                by_ip.insert(ip, owner);
+            } else {
+                by_ip.entry(ip).or_insert(owner);
             }
         }
         for eip in &s.addresses {
@@ -332,11 +376,13 @@ impl Topology {
             }
         }
         // In public-address order, so the lowest one wins.
-        for (public, (_, private)) in &self.public_ip_owner {
-            self.private_to_public
-                .entry(u32::from(*private))
+        let mut private_to_public = HashMap::default();
+        for (public, (owner, private)) in &self.public_ip_owner {
+            private_to_public
+                .entry((self.vpc_of_owner(owner), u32::from(*private)))
                 .or_insert(*public);
         }
+        self.private_to_public = private_to_public;
     }
 
     fn check_references(&self, w: &mut Warnings) {
@@ -755,15 +801,22 @@ impl Topology {
     pub fn dhcp_options(&self, id: &str) -> Option<&DhcpOptions> {
         self.dhcp.get(id).map(|&i| &self.snapshot.dhcp_options[i])
     }
-    /// The ENI or instance that owns a private IPv4 address.
-    pub fn owner_of_ip(&self, ip: Ipv4Addr) -> Option<&str> {
-        self.ip_owner.get(&u32::from(ip)).map(String::as_str)
-    }
-    /// Owners of private addresses within [lo, hi] (IPv4 as u32).
-    pub fn owners_in_range(&self, lo: u32, hi: u32) -> impl Iterator<Item = (u32, &str)> {
-        self.ip_owner
-            .range(lo..=hi)
-            .map(|(ip, o)| (*ip, o.as_str()))
+    /// Owners of the private addresses within [lo, hi] (IPv4 as u32) in a
+    /// VPC, in address order, with the owners whose VPC is not known (which
+    /// may be in any VPC).
+    pub fn owners_in_range(&self, vpc: &str, lo: u32, hi: u32) -> Vec<(u32, &str)> {
+        let mut out: Vec<(u32, &str)> = Vec::new();
+        for key in [vpc, ""] {
+            if let Some(m) = self.ip_owner.get(key) {
+                out.extend(m.range(lo..=hi).map(|(ip, o)| (*ip, o.as_str())));
+            }
+            if vpc.is_empty() {
+                break;
+            }
+        }
+        out.sort_unstable();
+        out.dedup_by_key(|(ip, _)| *ip);
+        out
     }
     /// The owner of a public IPv4 address and the private address it maps to.
     pub fn owner_of_public_ip(&self, ip: Ipv4Addr) -> Option<(&str, Ipv4Addr)> {
@@ -771,10 +824,11 @@ impl Topology {
             .get(&u32::from(ip))
             .map(|(o, p)| (o.as_str(), *p))
     }
-    /// The public (or Elastic) address mapped to a private address, if any.
-    pub fn public_ip_for_private(&self, ip: Ipv4Addr) -> Option<Ipv4Addr> {
+    /// The public (or Elastic) address mapped to a private address of a
+    /// VPC, if any.
+    pub fn public_ip_for_private(&self, vpc: &str, ip: Ipv4Addr) -> Option<Ipv4Addr> {
         self.private_to_public
-            .get(&u32::from(ip))
+            .get(&(vpc.to_string(), u32::from(ip)))
             .map(|p| Ipv4Addr::from(*p))
     }
     /// Private IPv4 addresses of the members of a security group.
@@ -799,13 +853,6 @@ impl Topology {
             .into_iter()
             .flatten()
             .map(|&i| &self.snapshot.vpc_endpoints[i])
-    }
-    /// The VPC whose CIDRs contain an address.
-    pub fn vpc_containing(&self, ip: Ipv4Addr) -> Option<&Vpc> {
-        self.snapshot
-            .vpcs
-            .iter()
-            .find(|v| v.cidr_blocks.iter().any(|c| c.contains(&ip)))
     }
     /// The subnet (of a VPC) whose CIDR contains an address.
     pub fn subnet_containing(&self, vpc: &str, ip: Ipv4Addr) -> Option<&Subnet> {
