@@ -11,6 +11,7 @@ pub mod collect;
 pub mod diagram;
 pub mod engine;
 pub mod explain;
+pub mod findings;
 pub mod fix;
 pub mod generate;
 pub mod graph;

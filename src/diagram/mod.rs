@@ -36,6 +36,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::{endpoint_service_name, Blocker, Direction, Verdict};
 use crate::explain::{app_eni_owner, nat_route, public_route};
+use crate::findings::Code;
 use crate::graph::{EniRole, Topology};
 use crate::query::sources::{self, AuditSource, Origin};
 use crate::query::{Destination, Query};
@@ -999,7 +1000,7 @@ impl<'a> Builder<'a> {
             .map(|h| h.rule.clone());
         let key = match direct.filter(|k| self.nodes.contains_key(k)) {
             Some(k) => k,
-            None if b.code == "NO_VPC_ENDPOINT" => {
+            None if b.code == Code::NoVpcEndpoint => {
                 let service = self.query(&r.query).and_then(|q| match &q.destination {
                     Destination::Service { service } => Some(service.clone()),
                     _ => None,
@@ -1490,8 +1491,8 @@ fn primary_blocker(r: &QueryResult) -> Option<&Blocker> {
     };
     r.blocked_at.iter().min_by_key(|b| {
         let first = matches!(
-            b.code.as_str(),
-            "NO_VPC_ENDPOINT" | "PRIVATE_DNS_DISABLED" | "EFS_NO_MOUNT_TARGET_IN_AZ"
+            b.code,
+            Code::NoVpcEndpoint | Code::PrivateDnsDisabled | Code::EfsNoMountTargetInAz
         );
         (!first, pos(b), b.resource.clone())
     })

@@ -11,6 +11,7 @@
 //! endpoint changes routing, not DNS, so S3 keeps its public addresses and
 //! the prefix-list route carries them.
 
+use crate::findings::Code;
 use crate::snapshot::EndpointType;
 
 use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
@@ -220,11 +221,11 @@ pub(super) fn resolve_service(
         }
         // The endpoint exists but its name is not the service's.
         let (res, code, reason) = if ep.private_dns_enabled == Some(false) {
-            (ep.id.clone(), "PRIVATE_DNS_DISABLED", format!("{} ({name}) has private DNS disabled, so {host} resolves to the public service addresses (F4)", ep.id))
+            (ep.id.clone(), Code::PrivateDnsDisabled, format!("{} ({name}) has private DNS disabled, so {host} resolves to the public service addresses (F4)", ep.id))
         } else {
             (
                 vpc_id.to_string(),
-                "VPC_DNS_ATTRIBUTES_DISABLED",
+                Code::VpcDnsAttributesDisabled,
                 format!(
                     "{vpc_id} has enableDnsSupport={} and enableDnsHostnames={}; both must be true for the private DNS of {} (F5)",
                     dns_support.map(|b| b.to_string()).unwrap_or("unknown".into()),
@@ -235,7 +236,7 @@ pub(super) fn resolve_service(
         };
         blockers.push(Blocker {
             resource: res.clone(),
-            kind: if code == "PRIVATE_DNS_DISABLED" {
+            kind: if code == Code::PrivateDnsDisabled {
                 "vpc-endpoint".into()
             } else {
                 "vpc".into()
@@ -258,7 +259,7 @@ pub(super) fn resolve_service(
             resource: vpc_id.to_string(),
             kind: "vpc".into(),
             direction: Direction::Forward,
-            code: "NO_VPC_ENDPOINT".into(),
+            code: Code::NoVpcEndpoint,
             reason: format!("{vpc_id} has no interface endpoint for {name}; {host} resolves to public addresses"),
         });
         hops.push(Hop {
@@ -285,7 +286,7 @@ pub(super) fn resolve_service(
                     resource: vpc_id.to_string(),
                     kind: "vpc".into(),
                     direction: Direction::Forward,
-                    code: "VPC_DNS_ATTRIBUTES_DISABLED".into(),
+                    code: Code::VpcDnsAttributesDisabled,
                     reason: format!("{vpc_id} has enableDnsSupport=false: the Amazon-provided resolver does not answer, so {host} does not resolve (F5)"),
                 });
                 hops.push(Hop {

@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use ipnet::Ipv4Net;
 
+use crate::findings::Code;
 use crate::graph::{EniRole, Topology};
 use crate::snapshot::{
     EndpointType, NetworkAcl, Protocol, Route, RouteDestination, RouteTable, RouteTarget,
@@ -107,14 +108,14 @@ impl Branch {
         resource: &str,
         kind: &str,
         dir: Direction,
-        code: &str,
+        code: Code,
         reason: impl Into<String>,
     ) {
         self.blockers.push(Blocker {
             resource: resource.to_string(),
             kind: kind.to_string(),
             direction: dir,
-            code: code.to_string(),
+            code,
             reason: reason.into(),
         });
     }
@@ -301,7 +302,7 @@ impl<'a> Ctx<'a> {
                 l.unknown
                     && l.blockers
                         .iter()
-                        .any(|b| b.code == "UNKNOWN_RESOURCE" || b.code == "LEAVES_SNAPSHOT")
+                        .any(|b| b.code == Code::UnknownResource || b.code == Code::LeavesSnapshot)
             }) {
                 Verdict::Unknown
             } else {
@@ -424,7 +425,7 @@ impl<'a> Ctx<'a> {
                     resource: id.to_string(),
                     kind: "source".into(),
                     direction: Direction::Forward,
-                    code: "UNKNOWN_RESOURCE".into(),
+                    code: Code::UnknownResource,
                     reason: msg.clone(),
                 }],
                 path: vec![],
@@ -690,7 +691,7 @@ impl<'a> Ctx<'a> {
         dir: Direction,
         resource: &str,
         kind: &str,
-        code: &str,
+        code: Code,
         what: &dyn Fn() -> String,
     ) -> &'static str {
         // Only the packets this branch can present to the filter matter.
@@ -806,9 +807,9 @@ impl<'a> Ctx<'a> {
             .filter_map(|g| self.topo.security_group(g))
             .any(|sg| !(if egress { &sg.egress } else { &sg.ingress }).is_empty());
         let code = if groups.is_empty() || !any_rules {
-            "SG_HAS_NO_RULES"
+            Code::SgHasNoRules
         } else {
-            "ENI_SG_RULES_MISMATCH"
+            Code::EniSgRulesMismatch
         };
         let rule = if matched.is_empty() {
             // Show what the groups do allow, so the gap is visible.
@@ -882,7 +883,7 @@ impl<'a> Ctx<'a> {
             self.notes.insert(msg.clone());
             b.unknown = true;
             b.sure = Space::empty();
-            b.block(subnet, "subnet", dir, "UNKNOWN_RESOURCE", msg);
+            b.block(subnet, "subnet", dir, Code::UnknownResource, msg);
             return;
         };
         let sig = self.sig();
@@ -909,7 +910,7 @@ impl<'a> Ctx<'a> {
             dir,
             &acl.id,
             "network-acl",
-            "SUBNET_ACL_RESTRICTION",
+            Code::SubnetAclRestriction,
             &what,
         );
         let hop = self.cache.nacl_hop(&nacl, leg, decision, |leg| Hop {
@@ -930,7 +931,7 @@ impl<'a> Ctx<'a> {
                 subnet,
                 "subnet",
                 Direction::Forward,
-                "NO_PATH",
+                Code::NoPath,
                 "routing loop (more than 4 route lookups)",
             );
             b.drop_all();
@@ -945,7 +946,7 @@ impl<'a> Ctx<'a> {
                 subnet,
                 "subnet",
                 Direction::Forward,
-                "UNKNOWN_RESOURCE",
+                Code::UnknownResource,
                 msg.clone(),
             );
             self.notes.insert(msg);
@@ -988,7 +989,7 @@ impl<'a> Ctx<'a> {
                 &rt.id,
                 "route-table",
                 Direction::Forward,
-                "NO_ROUTE_TO_DESTINATION",
+                Code::NoRouteToDestination,
                 format!("{} (for {subnet}) has no route to {what}", rt.id),
             );
             nb.drop_all();
@@ -1010,7 +1011,7 @@ impl<'a> Ctx<'a> {
                 rtb,
                 "route-table",
                 Direction::Forward,
-                "BAD_STATE_ROUTE",
+                Code::BadStateRoute,
                 format!(
                     "route {} -> {} is a blackhole (its target was deleted)",
                     r.destination,
@@ -1057,9 +1058,9 @@ impl<'a> Ctx<'a> {
         self.nacl_filter(&mut b, subnet, true, Direction::Forward, fwd);
         b.hop(target, "external", "unknown", msg.clone());
         let code = if missing {
-            "UNKNOWN_RESOURCE"
+            Code::UnknownResource
         } else {
-            "LEAVES_SNAPSHOT"
+            Code::LeavesSnapshot
         };
         b.block(target, "external", Direction::Forward, code, msg.clone());
         self.notes.insert(msg);
@@ -1075,7 +1076,7 @@ impl<'a> Ctx<'a> {
                 igw,
                 "internet-gateway",
                 Direction::Forward,
-                "UNKNOWN_RESOURCE",
+                Code::UnknownResource,
                 msg.clone(),
             );
             self.notes.insert(msg);
@@ -1094,7 +1095,7 @@ impl<'a> Ctx<'a> {
                 igw,
                 "internet-gateway",
                 Direction::Forward,
-                "UNASSOCIATED_COMPONENT",
+                Code::UnassociatedComponent,
                 format!("{igw} is not attached to {vpc}"),
             );
             b.drop_all();
@@ -1120,7 +1121,7 @@ impl<'a> Ctx<'a> {
                 igw,
                 "internet-gateway",
                 Direction::Forward,
-                "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS",
+                Code::IgwDestinationAddressInVpcCidrs,
                 "an internet gateway does not route addresses of its own VPC",
             );
             nb.drop_all();
@@ -1140,7 +1141,7 @@ impl<'a> Ctx<'a> {
                 igw,
                 "internet-gateway",
                 Direction::Forward,
-                "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                Code::IgwPublicIpAssociationForEgress,
                 format!("{igw} drops traffic from a private address with no public or Elastic IP (Studio app ENIs never get one: a VpcOnly domain needs a NAT gateway or VPC endpoints, F14)"),
             );
             b.drop_all();
@@ -1201,7 +1202,7 @@ impl<'a> Ctx<'a> {
                 id,
                 "nat-gateway",
                 Direction::Forward,
-                "UNKNOWN_RESOURCE",
+                Code::UnknownResource,
                 msg.clone(),
             );
             self.notes.insert(msg);
@@ -1214,7 +1215,7 @@ impl<'a> Ctx<'a> {
                 id,
                 "nat-gateway",
                 Direction::Forward,
-                "NO_PATH",
+                Code::NoPath,
                 "traffic already translated by a NAT gateway is routed to another NAT gateway",
             );
             b.drop_all();
@@ -1243,7 +1244,7 @@ impl<'a> Ctx<'a> {
                 id,
                 "nat-gateway",
                 Direction::Forward,
-                "BAD_STATE",
+                Code::BadState,
                 format!("{id} is {} (must be available)", nat.state),
             );
             b.drop_all();
@@ -1257,7 +1258,7 @@ impl<'a> Ctx<'a> {
                 id,
                 "nat-gateway",
                 Direction::Forward,
-                "UNKNOWN_RESOURCE",
+                Code::UnknownResource,
                 msg.clone(),
             );
             self.notes.insert(msg);
@@ -1304,7 +1305,7 @@ impl<'a> Ctx<'a> {
                 id,
                 "vpc-endpoint",
                 Direction::Forward,
-                "UNKNOWN_RESOURCE",
+                Code::UnknownResource,
                 msg.clone(),
             );
             self.notes.insert(msg);
@@ -1335,7 +1336,7 @@ impl<'a> Ctx<'a> {
                     id,
                     "vpc-endpoint",
                     Direction::Forward,
-                    "BAD_STATE",
+                    Code::BadState,
                     format!("{id} is {state} (must be available)"),
                 );
                 b.drop_all();
@@ -1360,7 +1361,7 @@ impl<'a> Ctx<'a> {
             Direction::Forward,
             id,
             "vpc-endpoint",
-            "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+            Code::VpceGatewayProtocolRestriction,
             &|| format!("gateway endpoint {id}"),
         );
         b.hop(
@@ -1435,7 +1436,7 @@ impl<'a> Ctx<'a> {
                         &s.id,
                         "subnet",
                         Direction::Forward,
-                        "UNKNOWN_DESTINATION",
+                        Code::UnknownDestination,
                         format!("no network interface in the snapshot has {what}"),
                     );
                 }
@@ -1445,7 +1446,7 @@ impl<'a> Ctx<'a> {
                         vpc,
                         "vpc",
                         Direction::Forward,
-                        "UNKNOWN_DESTINATION",
+                        Code::UnknownDestination,
                         format!("{what} is in no subnet of {vpc}"),
                     );
                 }
@@ -1543,7 +1544,7 @@ impl<'a> Ctx<'a> {
                 owner,
                 "network-interface",
                 Direction::Forward,
-                "UNKNOWN_RESOURCE",
+                Code::UnknownResource,
                 msg.clone(),
             );
             self.notes.insert(msg);
@@ -1589,7 +1590,7 @@ impl<'a> Ctx<'a> {
                     &resource,
                     kind,
                     Direction::Forward,
-                    "UNKNOWN_RESOURCE",
+                    Code::UnknownResource,
                     msg.clone(),
                 );
                 self.notes.insert(msg);
@@ -1635,7 +1636,7 @@ impl<'a> Ctx<'a> {
                 "internet",
                 "internet",
                 Direction::Forward,
-                "NO_PATH",
+                Code::NoPath,
                 "unsupported destination for an internet source",
             );
             b.make_unknown();
@@ -1648,7 +1649,7 @@ impl<'a> Ctx<'a> {
                 "internet",
                 "internet",
                 Direction::Forward,
-                "NO_ROUTE_TO_DESTINATION",
+                Code::NoRouteToDestination,
                 format!("{ip} is a private address: the internet does not route it"),
             );
             b.drop_all();
@@ -1661,7 +1662,7 @@ impl<'a> Ctx<'a> {
                 "aws-backbone",
                 "aws-backbone",
                 Direction::Forward,
-                "UNKNOWN_DESTINATION",
+                Code::UnknownDestination,
                 format!("no resource in the snapshot has the public address {ip}"),
             );
             b.drop_all();
@@ -1687,7 +1688,7 @@ impl<'a> Ctx<'a> {
                 &vpc,
                 "vpc",
                 Direction::Forward,
-                "NO_PATH",
+                Code::NoPath,
                 format!("{vpc} has no internet gateway"),
             );
             b.drop_all();

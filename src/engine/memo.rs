@@ -369,7 +369,7 @@ impl Template {
                     resource: put(&b.resource, label),
                     kind: put(&b.kind, label),
                     direction: b.direction,
-                    code: put(&b.code, label),
+                    code: b.code,
                     reason: put(&b.reason, label),
                 })
                 .collect(),

@@ -16,7 +16,7 @@ pub use cache::Cache;
 pub use dns::{endpoint_service_name, public_name};
 pub use memo::Evaluator;
 pub use policy::is_full_access_policy;
-pub use result::{Blocker, Direction, Hop, PathResult, Verdict};
+pub use result::{Blocker, Code, Direction, Hop, PathResult, Verdict};
 
 use crate::graph::Topology;
 use crate::snapshot::{PortRange, Protocol};

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::findings::Code;
+
 /// The answer for one flow space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -91,8 +93,9 @@ pub struct Blocker {
     /// Modelled on Reachability Analyzer explanation codes
     /// (`ENI_SG_RULES_MISMATCH`, `SUBNET_ACL_RESTRICTION`,
     /// `NO_ROUTE_TO_DESTINATION`, ...) plus sagescope's own for what RA
-    /// does not model (`PRIVATE_DNS_DISABLED`, `MISSING_DATA`, ...).
-    pub code: String,
+    /// does not model (`PRIVATE_DNS_DISABLED`, `MISSING_DATA`, ...): one
+    /// enum, [`Code`].
+    pub code: Code,
     /// One line: why this component stops (part of) the flow.
     pub reason: String,
 }

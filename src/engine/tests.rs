@@ -101,7 +101,7 @@ fn https(snap: Value, dst: Target) -> PathResult {
 fn codes(r: &PathResult) -> Vec<(String, String)> {
     r.blocked_at
         .iter()
-        .map(|b| (b.resource.clone(), b.code.clone()))
+        .map(|b| (b.resource.clone(), b.code.as_str().to_string()))
         .collect()
 }
 

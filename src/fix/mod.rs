@@ -19,6 +19,7 @@ pub mod recipes;
 use ipnet::Ipv4Net;
 
 use crate::engine::{endpoint_service_name, Blocker, Direction, Settings};
+use crate::findings::Code;
 use crate::graph::Topology;
 use crate::query::{sources, Destination, Query};
 use crate::report::{QueryResult, Remediation};
@@ -273,11 +274,11 @@ impl<'a> Cx<'a> {
     }
 
     fn for_blocker(&self, b: &Blocker) -> Vec<Remediation> {
-        match b.code.as_str() {
-            "ENI_SG_RULES_MISMATCH" | "SG_HAS_NO_RULES" => self.security_group(b),
-            "SUBNET_ACL_RESTRICTION" => self.network_acl(b),
-            "NO_ROUTE_TO_DESTINATION" => self.no_route(b),
-            "PRIVATE_DNS_DISABLED" => {
+        match b.code {
+            Code::EniSgRulesMismatch | Code::SgHasNoRules => self.security_group(b),
+            Code::SubnetAclRestriction => self.network_acl(b),
+            Code::NoRouteToDestination => self.no_route(b),
+            Code::PrivateDnsDisabled => {
                 let mut cmds = self
                     .vpc()
                     .map(|v| recipes::vpc_dns_on(self.topo, v, self.region()))
@@ -291,7 +292,7 @@ impl<'a> Cx<'a> {
                     cmds,
                 )]
             }
-            "VPC_DNS_ATTRIBUTES_DISABLED" => {
+            Code::VpcDnsAttributesDisabled => {
                 let cmds = recipes::vpc_dns_on(self.topo, &b.resource, self.region());
                 if cmds.is_empty() {
                     return Vec::new();
@@ -304,12 +305,12 @@ impl<'a> Cx<'a> {
                     cmds,
                 )]
             }
-            "NO_VPC_ENDPOINT" => self.no_endpoint(b),
-            "EFS_NO_MOUNT_TARGET_IN_AZ" => self.no_mount_target(b),
-            "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS" => self.igw_without_public_ip(),
-            "BAD_STATE" => self.bad_state(b),
-            "BAD_STATE_ROUTE" => self.blackhole(b),
-            "UNASSOCIATED_COMPONENT" if b.resource.starts_with("igw-") => match self.vpc() {
+            Code::NoVpcEndpoint => self.no_endpoint(b),
+            Code::EfsNoMountTargetInAz => self.no_mount_target(b),
+            Code::IgwPublicIpAssociationForEgress => self.igw_without_public_ip(),
+            Code::BadState => self.bad_state(b),
+            Code::BadStateRoute => self.blackhole(b),
+            Code::UnassociatedComponent if b.resource.starts_with("igw-") => match self.vpc() {
                 Some(vpc) => vec![fix(
                     format!("Attach {} to {vpc}", b.resource),
                     vec![cli::attach_internet_gateway(
@@ -320,7 +321,7 @@ impl<'a> Cx<'a> {
                 )],
                 None => Vec::new(),
             },
-            "UNKNOWN_RESOURCE" => self.capture(b),
+            Code::UnknownResource => self.capture(b),
             // The flow leaves the snapshot (peering, transit gateway), goes to
             // an address nobody owns, loops, or uses a protocol a gateway
             // endpoint does not carry: nothing in this account's
@@ -618,8 +619,8 @@ impl<'a> Cx<'a> {
         };
         let name_resolution = self.r.blocked_at.iter().any(|x| {
             matches!(
-                x.code.as_str(),
-                "NO_VPC_ENDPOINT" | "PRIVATE_DNS_DISABLED" | "VPC_DNS_ATTRIBUTES_DISABLED"
+                x.code,
+                Code::NoVpcEndpoint | Code::PrivateDnsDisabled | Code::VpcDnsAttributesDisabled
             )
         });
         let has_default = self.topo.route_table(table).is_some_and(|t| {

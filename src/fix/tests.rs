@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::*;
 use crate::engine::{Settings, Verdict};
+use crate::findings::Code;
 use crate::query::{builtin_queries, run_queries, Filters};
 use crate::report::QueryResult;
 use crate::snapshot::Snapshot;
@@ -115,8 +116,8 @@ fn from(results: &[QueryResult], subnet: &str) -> QueryResult {
         .unwrap_or_else(|| panic!("no result from {subnet}: {results:#?}"))
 }
 
-fn codes(r: &QueryResult) -> Vec<&str> {
-    r.blocked_at.iter().map(|b| b.code.as_str()).collect()
+fn codes(r: &QueryResult) -> Vec<Code> {
+    r.blocked_at.iter().map(|b| b.code).collect()
 }
 
 fn commands(r: &QueryResult) -> Vec<&str> {
@@ -139,7 +140,7 @@ fn sg_ingress_on_the_endpoint_group_admits_the_app_group() {
     item(&mut v, "security_groups", "sg-vpce")["ingress"] =
         json!([{"protocol": 6, "from_port": 443, "to_port": 443, "ipv4": ["10.0.1.0/24"]}]);
     let r = from(&results(v, "sagemaker-api"), "subnet-b");
-    assert_eq!(codes(&r), ["ENI_SG_RULES_MISMATCH"]);
+    assert_eq!(codes(&r), [Code::EniSgRulesMismatch]);
     assert_eq!(
         commands(&r),
         ["aws ec2 authorize-security-group-ingress --group-id sg-vpce --ip-permissions \
@@ -156,7 +157,7 @@ fn sg_egress_of_the_app_group_opens_to_the_destination() {
     let mut v = base();
     item(&mut v, "security_groups", "sg-app")["egress"] = json!([{"protocol": 6, "from_port": 8192, "to_port": 65535, "groups": [{"group_id": "sg-app"}]}]);
     let r = from(&results(v.clone(), "sagemaker-api"), "subnet-a");
-    assert_eq!(codes(&r), ["ENI_SG_RULES_MISMATCH"]);
+    assert_eq!(codes(&r), [Code::EniSgRulesMismatch]);
     assert_eq!(
         commands(&r),
         ["aws ec2 authorize-security-group-egress --group-id sg-app --ip-permissions \
@@ -169,7 +170,7 @@ fn sg_egress_of_the_app_group_opens_to_the_destination() {
     item(&mut v, "route_tables", "rtb-1")["routes"].as_array_mut().unwrap().push(json!(
         {"destination": {"kind": "prefix-list", "value": "pl-s3"}, "target": {"kind": "vpc-endpoint", "id": "vpce-s3"}}));
     let r = from(&results(v, "s3"), "subnet-a");
-    assert!(codes(&r).contains(&"ENI_SG_RULES_MISMATCH"), "{r:#?}");
+    assert!(codes(&r).contains(&Code::EniSgRulesMismatch), "{r:#?}");
     assert!(
         commands(&r).contains(
             &"aws ec2 authorize-security-group-egress --group-id sg-app --ip-permissions \
@@ -186,7 +187,7 @@ fn mount_target_without_the_inbound_nfs_group_gets_it() {
     item(&mut v, "efs_mount_targets", "fsmt-a")["security_group_ids"] = json!(["sg-default"]);
     item(&mut v, "network_interfaces", "eni-mt-a")["security_group_ids"] = json!(["sg-default"]);
     let r = from(&results(v, "efs-nfs"), "subnet-a");
-    assert_eq!(codes(&r), ["ENI_SG_RULES_MISMATCH"]);
+    assert_eq!(codes(&r), [Code::EniSgRulesMismatch]);
     assert_eq!(
         commands(&r),
         ["aws efs modify-mount-target-security-groups --mount-target-id fsmt-a --security-groups sg-default sg-in \
@@ -197,7 +198,7 @@ fn mount_target_without_the_inbound_nfs_group_gets_it() {
 #[test]
 fn missing_mount_target_is_created_with_the_inbound_nfs_group() {
     let r = from(&results(base(), "efs-nfs"), "subnet-b");
-    assert_eq!(codes(&r), ["EFS_NO_MOUNT_TARGET_IN_AZ"]);
+    assert_eq!(codes(&r), [Code::EfsNoMountTargetInAz]);
     assert_eq!(
         commands(&r),
         ["aws efs create-mount-target --file-system-id fs-1 --subnet-id subnet-b --security-groups sg-in \
@@ -217,7 +218,7 @@ fn nacl_return_rule_is_widened() {
     ]);
     let r = from(&results(v, "sagemaker-api"), "subnet-b");
     assert_eq!(r.verdict, Verdict::Partial, "{r:#?}");
-    assert_eq!(codes(&r), ["SUBNET_ACL_RESTRICTION"]);
+    assert_eq!(codes(&r), [Code::SubnetAclRestriction]);
     assert_eq!(
         commands(&r),
         ["aws ec2 replace-network-acl-entry --network-acl-id acl-b --ingress --rule-number 100 --protocol tcp \
@@ -241,7 +242,7 @@ fn nacl_entry_is_added_before_the_deny_that_catches_the_flow() {
     ]);
     let r = from(&results(v, "sagemaker-api"), "subnet-b");
     assert_eq!(r.verdict, Verdict::Blocked, "{r:#?}");
-    assert_eq!(codes(&r), ["SUBNET_ACL_RESTRICTION"]);
+    assert_eq!(codes(&r), [Code::SubnetAclRestriction]);
     assert_eq!(
         commands(&r),
         ["aws ec2 create-network-acl-entry --network-acl-id acl-a --ingress --rule-number 110 --protocol tcp \
@@ -256,7 +257,7 @@ fn s3_route_comes_from_the_gateway_endpoint() {
         "id": "vpce-s3", "vpc_id": "vpc-1", "service_name": "com.amazonaws.eu-west-1.s3",
         "endpoint_type": "gateway", "state": "available", "route_table_ids": []}));
     let r = from(&results(v, "s3"), "subnet-a");
-    assert_eq!(codes(&r), ["NO_ROUTE_TO_DESTINATION"]);
+    assert_eq!(codes(&r), [Code::NoRouteToDestination]);
     assert_eq!(
         commands(&r),
         ["aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-s3 --add-route-table-ids rtb-1 --region eu-west-1"]
@@ -268,7 +269,7 @@ fn s3_without_any_endpoint_gets_a_gateway_endpoint_once() {
     let r = from(&results(base(), "s3"), "subnet-a");
     let mut c = codes(&r);
     c.sort();
-    assert_eq!(c, ["NO_ROUTE_TO_DESTINATION", "NO_VPC_ENDPOINT"]);
+    assert_eq!(c, [Code::NoRouteToDestination, Code::NoVpcEndpoint]);
     assert_eq!(
         commands(&r),
         [
@@ -283,7 +284,7 @@ fn missing_interface_endpoint_reuses_the_endpoint_group() {
     let r = from(&results(base(), "logs"), "subnet-a");
     let mut c = codes(&r);
     c.sort();
-    assert_eq!(c, ["NO_ROUTE_TO_DESTINATION", "NO_VPC_ENDPOINT"]);
+    assert_eq!(c, [Code::NoRouteToDestination, Code::NoVpcEndpoint]);
     // No NAT gateway: the route is not a fix of its own.
     assert_eq!(
         commands(&r),
@@ -317,7 +318,7 @@ fn private_dns_is_enabled() {
     let mut v = base();
     item(&mut v, "vpc_endpoints", "vpce-api")["private_dns_enabled"] = json!(false);
     let r = from(&results(v, "sagemaker-api"), "subnet-a");
-    assert!(codes(&r).contains(&"PRIVATE_DNS_DISABLED"), "{r:#?}");
+    assert!(codes(&r).contains(&Code::PrivateDnsDisabled), "{r:#?}");
     assert_eq!(
         commands(&r),
         ["aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-api --private-dns-enabled --region eu-west-1"]
@@ -329,7 +330,10 @@ fn vpc_dns_attributes_are_turned_on() {
     let mut v = base();
     item(&mut v, "vpcs", "vpc-1")["enable_dns_hostnames"] = json!(false);
     let r = from(&results(v, "sagemaker-api"), "subnet-a");
-    assert!(codes(&r).contains(&"VPC_DNS_ATTRIBUTES_DISABLED"), "{r:#?}");
+    assert!(
+        codes(&r).contains(&Code::VpcDnsAttributesDisabled),
+        "{r:#?}"
+    );
     assert_eq!(
         commands(&r),
         [
@@ -358,7 +362,7 @@ fn internet_gateway_route_of_an_app_subnet_goes_through_nat() {
     );
     let r = from(&results(v, "logs"), "subnet-a");
     assert!(
-        codes(&r).contains(&"IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
+        codes(&r).contains(&Code::IgwPublicIpAssociationForEgress),
         "{r:#?}"
     );
     assert!(
@@ -375,7 +379,7 @@ fn internet_gateway_route_of_an_app_subnet_goes_through_nat() {
 fn failed_nat_gateway_is_replaced() {
     let v = with_default_route(json!({"kind": "nat-gateway", "id": "nat-1"}), "failed");
     let r = from(&results(v, "logs"), "subnet-a");
-    assert!(codes(&r).contains(&"BAD_STATE"), "{r:#?}");
+    assert!(codes(&r).contains(&Code::BadState), "{r:#?}");
     let c = commands(&r);
     assert!(
         c.contains(&"aws ec2 create-nat-gateway --subnet-id subnet-pub --allocation-id eipalloc-1 --region eu-west-1"),
@@ -407,7 +411,7 @@ fn unavailable_endpoint_is_recreated() {
         resource: "vpce-api".into(),
         kind: "vpc-endpoint".into(),
         direction: Direction::Forward,
-        code: "BAD_STATE".into(),
+        code: Code::BadState,
         reason: "vpce-api is failed (must be available)".into(),
     }];
     let f = for_result(
@@ -438,7 +442,7 @@ fn blackhole_default_route_is_pointed_at_a_live_nat() {
     );
     item(&mut v, "route_tables", "rtb-a")["routes"][1]["active"] = json!(false);
     let r = from(&results(v, "logs"), "subnet-a");
-    assert!(codes(&r).contains(&"BAD_STATE_ROUTE"), "{r:#?}");
+    assert!(codes(&r).contains(&Code::BadStateRoute), "{r:#?}");
     assert!(
         commands(&r).contains(
             &"aws ec2 replace-route --route-table-id rtb-a --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-1 \
@@ -460,7 +464,7 @@ fn detached_internet_gateway_is_attached() {
         .unwrap()
         .push(json!({"id": "igw-2", "vpc_ids": []}));
     let r = from(&results(v, "logs"), "subnet-a");
-    assert!(codes(&r).contains(&"UNASSOCIATED_COMPONENT"), "{r:#?}");
+    assert!(codes(&r).contains(&Code::UnassociatedComponent), "{r:#?}");
     assert!(
         commands(&r).contains(&"aws ec2 attach-internet-gateway --internet-gateway-id igw-2 --vpc-id vpc-1 --region eu-west-1"),
         "{:#?}",
@@ -486,7 +490,7 @@ fn missing_data_is_captured() {
         .remove("network_interface_id");
     let r = from(&results(v, "efs-nfs"), "subnet-a");
     assert_eq!(r.verdict, Verdict::Unknown, "{r:#?}");
-    assert!(codes(&r).contains(&"UNKNOWN_RESOURCE"), "{r:#?}");
+    assert!(codes(&r).contains(&Code::UnknownResource), "{r:#?}");
     assert_eq!(
         commands(&r),
         ["aws efs describe-mount-target-security-groups --mount-target-id fsmt-a --region eu-west-1"]
@@ -500,7 +504,7 @@ fn flows_leaving_the_snapshot_get_no_invented_fix() {
         "available",
     );
     let r = from(&results(v, "logs"), "subnet-a");
-    assert!(codes(&r).contains(&"LEAVES_SNAPSHOT"), "{r:#?}");
+    assert!(codes(&r).contains(&Code::LeavesSnapshot), "{r:#?}");
     assert!(
         r.fixes.iter().all(|f| !f.summary.contains("tgw-1")),
         "{:#?}",

@@ -29,6 +29,7 @@
 use std::collections::BTreeSet;
 
 use crate::engine::{Blocker, Direction, PathResult, Verdict};
+use crate::findings::Code;
 use crate::report::QueryResult;
 use crate::snapshot::{Diagnostic, Gap, Snapshot};
 
@@ -218,7 +219,7 @@ fn degrade(f: Fields<'_>, gaps: &[&Gap]) {
                     resource: g.resource.clone().unwrap_or_else(|| g.api.clone()),
                     kind: "collection-gap".into(),
                     direction: Direction::Forward,
-                    code: "MISSING_DATA".into(),
+                    code: Code::MissingData,
                     reason: reason.clone(),
                 })
                 .collect();
@@ -450,7 +451,7 @@ mod tests {
                 "{:?}",
                 x.notes
             );
-            assert_eq!(x.blocked_at[0].code, "MISSING_DATA");
+            assert_eq!(x.blocked_at[0].code, Code::MissingData);
             assert_eq!(x.blocked_at[0].resource, "vpc-1");
         }
         // The EFS query does not consult endpoints: unchanged.

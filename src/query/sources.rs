@@ -13,6 +13,7 @@
 //! are sources too, with the groups they actually carry.
 
 use crate::engine::{Blocker, Direction, PathResult, Source, Target, Verdict, VirtualEni};
+use crate::findings::Code;
 use crate::report::SourceRef;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -601,7 +602,7 @@ fn efs_destination(idx: &Index<'_>, domain: &Domain, src: &AuditSource, query: &
                     resource: fs.to_string(),
                     kind: "efs-file-system".into(),
                     direction: Direction::Forward,
-                    code: "EFS_NO_MOUNT_TARGET_IN_AZ".into(),
+                    code: Code::EfsNoMountTargetInAz,
                     reason: format!("{fs} has no mount target in {az} (F3)"),
                 }],
             ),
@@ -865,7 +866,7 @@ mod tests {
             "home EFS fs-1 mount target in eu-west-1c tcp/2049"
         );
         assert_eq!(result.verdict, Verdict::Blocked);
-        assert_eq!(result.blocked_at[0].code, "EFS_NO_MOUNT_TARGET_IN_AZ");
+        assert_eq!(result.blocked_at[0].code, Code::EfsNoMountTargetInAz);
         assert_eq!(
             result.blocked_at[0].reason,
             "fs-1 has no mount target in eu-west-1c (F3)"

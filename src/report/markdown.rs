@@ -308,7 +308,7 @@ fn failing_block(group: &[&QueryResult], q: Option<&QueryInfo>) -> String {
             lines.push(format!(
                 "- {} {}{dir}: {}",
                 code(&b.resource),
-                code(&b.code),
+                code(b.code.as_str()),
                 inline(&b.reason)
             ));
         }
@@ -779,7 +779,7 @@ pub fn render_trace(t: &TraceReport, w: &mut dyn io::Write) -> io::Result<()> {
                 "- {} {} {}{dir}: {}",
                 code(&b.resource),
                 inline(&b.kind),
-                code(&b.code),
+                code(b.code.as_str()),
                 inline(&b.reason)
             ));
         }
@@ -808,6 +808,7 @@ pub fn render_trace(t: &TraceReport, w: &mut dyn io::Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::findings::Code;
     use crate::report::tests::sample;
 
     fn md(report: &Report, opts: RenderOptions) -> String {
@@ -907,7 +908,7 @@ mod tests {
                     resource: "sg-1".into(),
                     kind: "security-group".into(),
                     direction: Direction::Return,
-                    code: "ENI_SG_RULES_MISMATCH".into(),
+                    code: Code::EniSgRulesMismatch,
                     reason: "no rule | allows it".into(),
                 }],
                 path: vec![Arc::new(Hop {

@@ -473,6 +473,7 @@ pub fn write_diagnostic(w: &mut dyn io::Write, d: &Diagnostic) -> io::Result<()>
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::findings::Code;
 
     use crate::engine::Direction;
 
@@ -553,14 +554,14 @@ pub(crate) mod tests {
                 resource: "sg-1".into(),
                 kind: "security-group".into(),
                 direction: Direction::Forward,
-                code: "ENI_SG_RULES_MISMATCH".into(),
+                code: Code::EniSgRulesMismatch,
                 reason: "no egress rule of sg-1 allows tcp 2049".into(),
             },
             Blocker {
                 resource: "acl-1".into(),
                 kind: "network-acl".into(),
                 direction: Direction::Return,
-                code: "SUBNET_ACL_RESTRICTION".into(),
+                code: Code::SubnetAclRestriction,
                 reason: "acl-1 inbound rule 100 denies the reply".into(),
             },
         ];

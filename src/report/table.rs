@@ -12,6 +12,7 @@ use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 
 use super::{DomainInfo, QueryResult, RenderOptions, Report};
 use crate::engine::Verdict;
+use crate::findings::Code;
 
 pub fn render(report: &Report, w: &mut dyn io::Write, opts: &RenderOptions) -> io::Result<()> {
     if report.domains.is_empty() {
@@ -135,7 +136,7 @@ fn severity_rank(s: &str) -> u8 {
 }
 
 /// Results sharing a verdict and blockers: (verdict, (resource, code)s, members).
-type Group<'a> = (Verdict, Vec<(String, String)>, Vec<&'a QueryResult>);
+type Group<'a> = (Verdict, Vec<(String, Code)>, Vec<&'a QueryResult>);
 
 /// One row per (query, verdict, blockers): the sources that share an
 /// answer are listed together, failures first, queries by severity. A
@@ -165,10 +166,10 @@ fn grouped_table(
         // Group by verdict and the set of blockers.
         let mut groups: Vec<Group> = Vec::new();
         for r in &of_query {
-            let key: Vec<(String, String)> = r
+            let key: Vec<(String, Code)> = r
                 .blocked_at
                 .iter()
-                .map(|b| (b.resource.clone(), b.code.clone()))
+                .map(|b| (b.resource.clone(), b.code))
                 .collect();
             match groups.iter_mut().find(|g| g.0 == r.verdict && g.1 == key) {
                 Some(g) => g.2.push(r),

@@ -158,7 +158,13 @@ pub fn render_table(
                 crate::engine::Direction::Forward => "forward",
                 crate::engine::Direction::Return => "return",
             };
-            b.add_row(vec![&x.resource, &x.kind, direction, &x.code, &x.reason]);
+            b.add_row(vec![
+                &x.resource,
+                &x.kind,
+                direction,
+                x.code.as_str(),
+                &x.reason,
+            ]);
         }
         writeln!(w, "{b}")?;
     }
@@ -175,6 +181,7 @@ pub fn render_table(
 mod tests {
     use super::*;
     use crate::engine::Direction;
+    use crate::findings::Code;
 
     fn sample() -> TraceReport {
         TraceReport::new(
@@ -191,7 +198,7 @@ mod tests {
                     resource: "sg-1".into(),
                     kind: "security-group".into(),
                     direction: Direction::Forward,
-                    code: "ENI_SG_RULES_MISMATCH".into(),
+                    code: Code::EniSgRulesMismatch,
                     reason: "no egress rule allows tcp 443".into(),
                 }],
                 path: vec![Arc::new(Hop {
