@@ -242,7 +242,7 @@ pub(super) fn resolve_service(
                 "vpc".into()
             },
             direction: Direction::Forward,
-            code: code.into(),
+            code,
             reason,
         });
         hops.push(Hop {
