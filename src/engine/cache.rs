@@ -33,7 +33,7 @@ use std::sync::Arc;
 use ipnet::Ipv4Net;
 
 use super::atoms::{AddrMatch, AtomKind, Atoms};
-use super::eval::RouteParts;
+use super::devices::route_table::RouteParts;
 use super::result::Hop;
 use super::rules::{self, nacl_rules, sg_rule_admits, Admits, NaclRules};
 use super::space::{Cube, Space};
@@ -254,7 +254,7 @@ impl Cache {
             .clone()
     }
 
-    /// [`super::eval::route_parts`] of `rt` for atoms with signature
+    /// [`super::devices::route_table::route_parts`] of `rt` for atoms with signature
     /// `sig` (`parts` computes it).
     pub(super) fn route_parts(
         &mut self,

@@ -13,7 +13,7 @@
 //! Why the filled-in answer is exactly the answer for that label:
 //! - the engine does not branch on label content, except where it groups
 //!   blockers by the part of their reason before a keyword
-//!   ([`eval::SUBJECT_ENDS`]): labels containing a keyword are evaluated
+//!   ([`walk::SUBJECT_ENDS`]): labels containing a keyword are evaluated
 //!   directly;
 //! - the placeholder is a NUL, which no label holds (checked) and no other
 //!   string an answer is made of: the snapshot is checked once when the
@@ -33,7 +33,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::cache::Cache;
-use super::eval::{self, SUBJECT_ENDS};
+use super::walk::{self, SUBJECT_ENDS};
 use super::{FlowSpec, Hop, PathResult, Settings, Source, Target, VirtualEni};
 use crate::graph::Topology;
 use crate::snapshot::{PortRange, Protocol};
@@ -104,7 +104,7 @@ impl Search<'_> {
     fn run(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
         self.runs += 1;
         let mut r =
-            eval::evaluate_cached(&mut self.cache, self.topo, src, dst, flow, self.settings);
+            walk::evaluate_cached(&mut self.cache, self.topo, src, dst, flow, self.settings);
         self.hops.share(&mut r);
         r
     }
@@ -187,7 +187,7 @@ impl<'a> Evaluator<'a> {
         let r = template.fill(&v.label, &mut self.search.hops);
         #[cfg(debug_assertions)]
         {
-            let direct = eval::evaluate(self.search.topo, src, dst, flow, self.search.settings);
+            let direct = walk::evaluate(self.search.topo, src, dst, flow, self.search.settings);
             assert_eq!(r, direct, "memoised answer differs for {}", v.label);
         }
         r

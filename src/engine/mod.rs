@@ -1,21 +1,25 @@
 //! PURE. Flow spaces, path search, verdicts, witness and blocked paths.
 
 pub mod atoms;
+mod branch;
 mod cache;
-mod dns;
-mod eval;
+mod devices;
+mod filter;
+mod intervals;
 mod memo;
 pub mod policy;
+mod resolve;
 pub mod result;
 pub mod rules;
 pub mod space;
+mod walk;
 
 use std::net::Ipv4Addr;
 
 pub use cache::Cache;
-pub use dns::{endpoint_service_name, public_name};
 pub use memo::Evaluator;
 pub use policy::is_full_access_policy;
+pub use resolve::dns::{endpoint_service_name, public_name};
 pub use result::{Blocker, Code, Direction, Hop, PathResult, Verdict};
 
 use crate::graph::Topology;
@@ -118,7 +122,7 @@ pub fn evaluate(
     flow: &FlowSpec,
     settings: &Settings,
 ) -> PathResult {
-    eval::evaluate(topo, src, dst, flow, settings)
+    walk::evaluate(topo, src, dst, flow, settings)
 }
 
 #[cfg(test)]

@@ -14,10 +14,10 @@
 use crate::findings::Code;
 use crate::snapshot::EndpointType;
 
-use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
-use super::eval::{Ctx, ResolvedParts};
-use super::result::{Blocker, Direction, Hop};
-use super::space::Iv;
+use super::super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
+use super::super::result::{Blocker, Direction, Hop};
+use super::super::space::Iv;
+use super::super::walk::{Ctx, Resolved, ResolvedParts};
 
 /// The PrivateLink service name of a service suffix in a region.
 pub fn endpoint_service_name(service: &str, region: &str) -> String {
@@ -51,12 +51,12 @@ fn ip_ranges_service(service: &str) -> &'static str {
     }
 }
 
-pub(super) fn resolve_service(
+pub(in crate::engine) fn resolve_service(
     cx: &mut Ctx<'_>,
     vpc: Option<&str>,
     service: &str,
     region: &str,
-) -> super::eval::Resolved {
+) -> Resolved {
     let topo = cx.topo();
     let name = endpoint_service_name(service, region);
     let host = public_name(service, region);

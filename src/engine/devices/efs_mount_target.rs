@@ -1,0 +1,34 @@
+//! EFS mount targets: one ENI per mount target, one mount target per AZ.
+//!
+//! AWS rules (<https://docs.aws.amazon.com/efs/latest/ug/accessing-fs.html>,
+//! docs/sagemaker-network.md F3, section 1.2): an app mounts the mount
+//! target in its own AZ (chosen by the query, `query::sources`); NFS is
+//! TCP 2049 and the mount target's security groups must admit it. The
+//! groups are the ENI's; when the ENI was captured without them, those of
+//! DescribeMountTargetSecurityGroups.
+//!
+//! Codes: `EFS_NO_MOUNT_TARGET_IN_AZ` (sagescope's own) is decided when the
+//! destination is chosen (`query::sources`); here the security group codes
+//! of `sg.rs` apply.
+
+use crate::graph::Topology;
+use crate::snapshot::NetworkInterface;
+
+use super::eni::Owner;
+
+/// The mount target `mt` as the owner of its ENI `e`.
+pub(super) fn owner(topo: &Topology, e: &NetworkInterface, mt: &str) -> Owner {
+    let groups = if e.security_group_ids.is_empty() {
+        topo.mount_target(mt)
+            .and_then(|m| m.security_group_ids.clone())
+    } else {
+        Some(e.security_group_ids.clone())
+    };
+    (
+        e.subnet_id.clone(),
+        groups,
+        mt.to_string(),
+        "efs-mount-target",
+        format!("{} of {mt}", e.id),
+    )
+}

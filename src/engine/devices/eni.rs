@@ -1,0 +1,139 @@
+//! Delivery to a network interface: an instance's or app's ENI, an
+//! interface endpoint's ENI (`interface_endpoint.rs`), an EFS mount
+//! target's ENI (`efs_mount_target.rs`), a NAT gateway's ENI, a virtual app
+//! ENI, or an instance or mount target whose ENI was not captured.
+//!
+//! AWS rules: crossing into the ENI's subnet from another subnet meets both
+//! subnets' NACLs (`nacl.rs`); the ENI's security groups filter the request
+//! on the way in (`sg.rs`: ingress). A NAT gateway's ENI has no security
+//! groups ("You cannot associate a security group with a NAT gateway",
+//! <https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html>).
+//!
+//! Codes produced: `UNKNOWN_RESOURCE` (the owner's subnet or groups were not
+//! captured); the security-group and NACL codes come from their filters.
+//! Out of scope: `ENI_SOURCE_DEST_CHECK_RESTRICTION` (appliance ENIs are a
+//! route target that leaves the snapshot, `leaves.rs`), `ENI_ADDRESS_RESTRICTION`.
+
+use crate::findings::Code;
+use crate::graph::EniRole;
+
+use super::super::branch::Branch;
+use super::super::result::Direction;
+use super::super::space::Space;
+use super::super::walk::Ctx;
+use super::{efs_mount_target, interface_endpoint, Step};
+
+/// What receives a delivered flow: (subnet, groups (None = unknown),
+/// resource id, kind, witness text).
+pub(super) type Owner = (String, Option<Vec<String>>, String, &'static str, String);
+
+impl Ctx<'_> {
+    pub(super) fn deliver_to(
+        &mut self,
+        mut b: Branch,
+        from: Option<&str>,
+        owner: &str,
+        out: &mut Vec<Step>,
+    ) {
+        let topo = self.topo;
+        let info: Option<Owner> = if owner.starts_with("virtual:") {
+            self.virtual_dst.clone().map(|(_, s, g, l)| {
+                (
+                    s.clone(),
+                    Some(g),
+                    s,
+                    "network-interface",
+                    format!("{l} (new app ENI)"),
+                )
+            })
+        } else if let Some(e) = topo.eni(owner) {
+            match topo.eni_role(owner) {
+                Some(EniRole::VpcEndpoint(ep)) => Some(interface_endpoint::owner(topo, e, ep)),
+                Some(EniRole::MountTarget(mt)) => Some(efs_mount_target::owner(topo, e, mt)),
+                Some(EniRole::NatGateway(n)) => Some((
+                    e.subnet_id.clone(),
+                    None,
+                    n.clone(),
+                    "nat-gateway",
+                    format!("{owner} of {n}"),
+                )),
+                None => Some((
+                    e.subnet_id.clone(),
+                    Some(e.security_group_ids.clone()),
+                    owner.to_string(),
+                    "network-interface",
+                    owner.to_string(),
+                )),
+            }
+        } else if let Some(i) = topo.instance(owner) {
+            i.subnet_id.clone().map(|s| {
+                (
+                    s,
+                    Some(i.security_group_ids.clone()),
+                    owner.to_string(),
+                    "instance",
+                    owner.to_string(),
+                )
+            })
+        } else if let Some(m) = topo.mount_target(owner) {
+            Some((
+                m.subnet_id.clone(),
+                m.security_group_ids.clone(),
+                owner.to_string(),
+                "efs-mount-target",
+                owner.to_string(),
+            ))
+        } else {
+            None
+        };
+        let Some((dsub, groups, resource, kind, text)) = info else {
+            let msg = format!("{owner} has no subnet in the snapshot");
+            b.block(
+                owner,
+                "network-interface",
+                Direction::Forward,
+                Code::UnknownResource,
+                msg.clone(),
+            );
+            self.notes.insert(msg);
+            b.make_unknown();
+            out.push(Step::Leaf(b));
+            return;
+        };
+        // NACLs apply only between subnets.
+        match from {
+            Some(s) => self.cross_subnets(&mut b, s, &dsub),
+            None => self.enter_subnet(&mut b, &dsub),
+        }
+        let is_nat = kind == "nat-gateway";
+        match groups {
+            Some(g) => self.sg_filter(&mut b, &g, false, &resource),
+            None if is_nat => {}
+            None => {
+                let msg = format!("the security groups of {resource} were not captured");
+                b.block(
+                    &resource,
+                    kind,
+                    Direction::Forward,
+                    Code::UnknownResource,
+                    msg.clone(),
+                );
+                self.notes.insert(msg);
+                b.unknown = true;
+                b.sure = Space::empty();
+            }
+        }
+        if kind == "vpc-endpoint" {
+            if let Some(ep) = topo.endpoint(&resource) {
+                self.note_endpoint_policy(&resource, ep.policy_document.as_deref());
+            }
+        }
+        let decision = if b.maybe.is_empty() {
+            "not-reached"
+        } else {
+            "deliver"
+        };
+        b.hop(&resource, kind, decision, text);
+        out.push(Step::Leaf(b));
+    }
+}

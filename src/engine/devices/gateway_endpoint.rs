@@ -1,0 +1,120 @@
+//! Gateway VPC endpoints (S3, DynamoDB): a route target whose prefix-list
+//! route carries the service's public addresses.
+//!
+//! AWS rules (<https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>,
+//! docs/sagemaker-network.md F9, section 2.2):
+//! - the endpoint is reached through the route table's prefix-list route
+//!   (`route_table.rs`); the subnet's outbound NACL applies on the way out
+//!   and its inbound rules to the reply (`nacl.rs`);
+//! - it must be `available`;
+//! - "Gateway endpoints support ... TCP" traffic (and ICMP); other
+//!   protocols are dropped;
+//! - S3 keeps its public name: DNS is unchanged (`resolve/dns.rs`);
+//! - an endpoint policy may restrict what the endpoint allows; IAM policies
+//!   are not evaluated on paths, only noted (`policy.rs`, and the check
+//!   `endpoint-policy-allows-studio`).
+//!
+//! Reachability Analyzer codes produced: `VPCE_GATEWAY_PROTOCOL_RESTRICTION`,
+//! `BAD_STATE`, `UNKNOWN_RESOURCE` (not in the snapshot). Out of scope:
+//! `VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION` (IPv6 is not modelled),
+//! `ROUTES_TO_VPC_ENDPOINT` (the route is on the path instead). A route to
+//! an endpoint of another type (Gateway Load Balancer) leaves the snapshot
+//! (`leaves.rs`).
+
+use crate::findings::Code;
+use crate::snapshot::EndpointType;
+
+use super::super::branch::Branch;
+use super::super::result::Direction;
+use super::super::rules::Admits;
+use super::super::space::{Iv, Space, FULL, PROTO};
+use super::super::walk::Ctx;
+use super::{At, Step};
+
+impl Ctx<'_> {
+    pub(super) fn via_gateway_endpoint(
+        &mut self,
+        mut b: Branch,
+        subnet: &str,
+        id: &str,
+        out: &mut Vec<Step>,
+    ) {
+        let topo = self.topo;
+        let Some(ep) = topo.endpoint(id) else {
+            let msg = format!("VPC endpoint {id} is not in the snapshot");
+            b.block(
+                id,
+                "vpc-endpoint",
+                Direction::Forward,
+                Code::UnknownResource,
+                msg.clone(),
+            );
+            self.notes.insert(msg);
+            b.make_unknown();
+            out.push(Step::Leaf(b));
+            return;
+        };
+        if ep.endpoint_type != EndpointType::Gateway {
+            let msg = format!(
+                "{id} ({:?}) forwards to an appliance or service not modelled",
+                ep.endpoint_type
+            );
+            out.push(Step::Next(
+                b,
+                At::Outside {
+                    subnet: subnet.to_string(),
+                    target: id.to_string(),
+                    msg,
+                    missing: false,
+                },
+            ));
+            return;
+        }
+        self.leave_subnet(&mut b, subnet);
+        if let Some(state) = &ep.state {
+            if state != "available" {
+                b.hop(id, "vpc-endpoint", "deny", format!("state {state}"));
+                b.block(
+                    id,
+                    "vpc-endpoint",
+                    Direction::Forward,
+                    Code::BadState,
+                    format!("{id} is {state} (must be available)"),
+                );
+                b.drop_all();
+                out.push(Step::Leaf(b));
+                return;
+            }
+        }
+        // Gateway endpoints carry TCP and ICMP only.
+        let mut c = FULL;
+        c[PROTO] = Iv::point(6);
+        let mut c2 = FULL;
+        c2[PROTO] = Iv::point(1);
+        let allowed = Space::cube(c).union(&Space::cube(c2));
+        let adm = Admits {
+            sure: allowed.clone(),
+            maybe: allowed,
+        };
+        let fwd = b.leg.fwd;
+        let decision = self.apply(
+            &mut b,
+            fwd,
+            &adm,
+            Direction::Forward,
+            id,
+            "vpc-endpoint",
+            Code::VpceGatewayProtocolRestriction,
+            &|| format!("gateway endpoint {id}"),
+        );
+        b.hop(
+            id,
+            "vpc-endpoint",
+            decision,
+            format!("gateway endpoint for {}", ep.service_name),
+        );
+        self.note_endpoint_policy(id, ep.policy_document.as_deref());
+        let via = Some(ep.service_name.clone());
+        out.push(Step::Next(b, At::Exit { via }));
+    }
+}

@@ -1,0 +1,90 @@
+//! One file per AWS component that forwards or filters traffic. Each device
+//! takes a branch that has arrived at it and returns where it goes next
+//! ([`Step`]): to another device ([`At`]), or to its end (a leaf). A device
+//! never calls another device; the walk (`walk.rs`) does the dispatch, so a
+//! new AWS component is one new file and one arm in [`Ctx::visit`].
+//!
+//! Filters that sit on a device (security groups on an ENI, the network ACL
+//! at a subnet boundary) are functions of their own files (`sg.rs`,
+//! `nacl.rs`) that the devices apply to the branch in place.
+//!
+//! Each file starts with the AWS rules it implements, the documentation
+//! they come from, and the Reachability Analyzer explanation codes of its
+//! family it produces or leaves out (docs/anchors.md §1 lists RA's codes).
+
+mod efs_mount_target;
+mod eni;
+mod gateway_endpoint;
+mod igw;
+mod interface_endpoint;
+mod leaves;
+mod local;
+mod nacl;
+mod nat;
+pub(super) mod route_table;
+mod sg;
+
+use super::branch::Branch;
+use super::walk::Ctx;
+
+/// What a device does with a branch.
+pub(super) enum Step {
+    /// The branch goes on at another device.
+    Next(Branch, At),
+    /// The branch ends here (delivered, dropped, out of the snapshot); the
+    /// walk checks its pending reply filters and keeps it.
+    Leaf(Branch),
+}
+
+/// A device a branch can be at, with what it needs to know of where the
+/// branch came from.
+pub(super) enum At {
+    /// The route table of `subnet` (after the source's egress filters).
+    RouteTable { subnet: String },
+    /// The VPC router delivering to addresses of `vpc` (the `local` route),
+    /// coming from the subnet `from` (`None`: injected at the router).
+    Local { from: Option<String>, vpc: String },
+    /// The ENI, instance or mount target `owner` (its role decides which).
+    Eni { from: Option<String>, owner: String },
+    /// An internet gateway, reached by a route of `subnet` in `vpc`.
+    InternetGateway {
+        subnet: String,
+        igw: String,
+        vpc: String,
+    },
+    /// A NAT gateway, reached by a route of `subnet`.
+    NatGateway { subnet: String, id: String },
+    /// A gateway VPC endpoint, reached by a route of `subnet`.
+    GatewayEndpoint { subnet: String, id: String },
+    /// A route target that leads out of what the snapshot holds.
+    Outside {
+        subnet: String,
+        target: String,
+        msg: String,
+        missing: bool,
+    },
+    /// The internet or a public AWS service address (`via`: the gateway
+    /// endpoint's service that carried it there).
+    Exit { via: Option<String> },
+}
+
+impl Ctx<'_> {
+    /// One dispatch arm per device.
+    pub(super) fn visit(&mut self, b: Branch, at: At, out: &mut Vec<Step>) {
+        match at {
+            At::RouteTable { subnet } => self.route(b, &subnet, out),
+            At::Local { from, vpc } => self.deliver_local(b, from.as_deref(), &vpc, out),
+            At::Eni { from, owner } => self.deliver_to(b, from.as_deref(), &owner, out),
+            At::InternetGateway { subnet, igw, vpc } => self.via_igw(b, &subnet, &igw, &vpc, out),
+            At::NatGateway { subnet, id } => self.via_nat(b, &subnet, &id, out),
+            At::GatewayEndpoint { subnet, id } => self.via_gateway_endpoint(b, &subnet, &id, out),
+            At::Outside {
+                subnet,
+                target,
+                msg,
+                missing,
+            } => self.leaves_snapshot(b, &subnet, &target, msg, missing, out),
+            At::Exit { via } => self.exit_to(b, via.as_deref(), out),
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Security groups, applied on an ENI (egress when the flow leaves its
+//! source, ingress when it is delivered).
+//!
+//! AWS rules (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html>,
+//! docs/sagemaker-network.md section 3):
+//! - allow rules only; a flow passes when any rule of any group on the ENI
+//!   admits it (the groups' rules are one set);
+//! - stateful: the reply of an admitted flow passes whatever the rules say,
+//!   so only the request is filtered here (the reply's NACLs are checked in
+//!   `nacl.rs`);
+//! - a rule's peer is a CIDR, a prefix list or a security group (the
+//!   members' private addresses); the packet sets come from `rules.rs` and
+//!   the caches.
+//!
+//! Reachability Analyzer codes: `ENI_SG_RULES_MISMATCH` (no rule admits the
+//! flow) and `SG_HAS_NO_RULES` (the groups have no rule in that direction)
+//! are produced here. Out of scope: `SG_REFERENCES_NOT_PRESERVED`,
+//! `SG_REFERENCING_SUPPORT` and `UNKNOWN_PEERED_SGS` (group references across
+//! peering and transit gateways, which the engine does not model yet; such
+//! references make a rule's peers unknown, so the verdict is `unknown`).
+
+use std::rc::Rc;
+
+use crate::findings::Code;
+
+use super::super::branch::{leg_box, Branch};
+use super::super::result::Direction;
+use super::super::rules::describe_sg_rule;
+use super::super::space::FULL;
+use super::super::walk::Ctx;
+
+impl Ctx<'_> {
+    pub(in crate::engine) fn sg_filter(
+        &mut self,
+        b: &mut Branch,
+        groups: &[String],
+        egress: bool,
+        owner: &str,
+    ) {
+        let t = b.leg.fwd;
+        let within = leg_box(t, b).unwrap_or(FULL);
+        let adm = self
+            .cache
+            .sg_set(self.topo, &self.atoms, groups, egress, &within);
+        // Witness on what arrives; when nothing does, on the candidate
+        // (ideal) packets, so the hop still names the rules that matter.
+        let leg = t.apply(if b.maybe.is_empty() {
+            &b.ideal
+        } else {
+            &b.maybe
+        });
+        let mut matched: Vec<Rc<str>> = Vec::new();
+        let mut first_match = None;
+        for g in groups {
+            let Some(sg) = self.topo.security_group(g) else {
+                matched.push(format!("{g} is not in the snapshot").into());
+                continue;
+            };
+            let rules = if egress { &sg.egress } else { &sg.ingress };
+            for (i, r) in rules.iter().enumerate() {
+                let plain = self.cache.sg_rule(self.topo, sg, r, egress);
+                if leg.meets(&plain.maybe)
+                    || leg.meets(
+                        &self
+                            .cache
+                            .sg_rule_atoms(self.topo, &self.atoms, sg, r, egress)
+                            .maybe,
+                    )
+                {
+                    first_match.get_or_insert_with(|| g.clone());
+                    matched.push(self.cache.sg_rule_text(g, i, r, egress));
+                }
+            }
+        }
+        let resource = first_match
+            .unwrap_or_else(|| groups.first().cloned().unwrap_or_else(|| owner.to_string()));
+        let any_rules = groups
+            .iter()
+            .filter_map(|g| self.topo.security_group(g))
+            .any(|sg| !(if egress { &sg.egress } else { &sg.ingress }).is_empty());
+        let code = if groups.is_empty() || !any_rules {
+            Code::SgHasNoRules
+        } else {
+            Code::EniSgRulesMismatch
+        };
+        let rule = if matched.is_empty() {
+            // Show what the groups do allow, so the gap is visible.
+            let existing: Vec<String> = groups
+                .iter()
+                .filter_map(|g| self.topo.security_group(g))
+                .flat_map(|sg| {
+                    let rules = if egress { &sg.egress } else { &sg.ingress };
+                    rules.iter().enumerate().map(move |(i, r)| {
+                        format!("{} rule {}: {}", sg.id, i + 1, describe_sg_rule(r, egress))
+                    })
+                })
+                .take(4)
+                .collect();
+            let dir = if egress { "egress" } else { "ingress" };
+            match (groups.is_empty(), existing.is_empty()) {
+                (true, _) => format!("no {dir} rule matches (no security groups)"),
+                (false, true) => format!(
+                    "no {dir} rule matches: {} has no {dir} rules",
+                    groups.join(", ")
+                ),
+                (false, false) => format!(
+                    "no {dir} rule matches; the rules are: {}",
+                    existing.join("; ")
+                ),
+            }
+        } else {
+            if matched.len() > 4 {
+                let more = matched.len() - 4;
+                matched.truncate(4);
+                matched.push(
+                    format!("... {more} more rule{}", if more == 1 { "" } else { "s" }).into(),
+                );
+            }
+            matched.join("; ")
+        };
+        let what = || {
+            format!(
+                "{} of {owner} ({})",
+                if egress { "egress" } else { "ingress" },
+                if groups.is_empty() {
+                    "no groups".to_string()
+                } else {
+                    groups.join(", ")
+                }
+            )
+        };
+        let decision = self.apply(
+            b,
+            t,
+            &adm,
+            Direction::Forward,
+            &resource,
+            "security-group",
+            code,
+            &what,
+        );
+        b.hop(&resource, "security-group", decision, rule);
+    }
+}

@@ -1,0 +1,308 @@
+//! Where a flow starts and where it goes, as addresses: sources (ENIs,
+//! instances, virtual app ENIs, injected packets) and destinations (an
+//! address, an ENI, an EFS mount target, a virtual app ENI, an AWS service
+//! by name through `dns.rs`).
+
+pub(super) mod dns;
+
+use ipnet::Ipv4Net;
+
+use crate::findings::Code;
+
+use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
+use super::intervals::iv_subtract;
+use super::result::{Blocker, Direction, PathResult, Verdict};
+use super::space::{Iv, IPV4_MAX};
+use super::walk::{Ctx, Resolved};
+use super::{InjectAt, Source, Target};
+
+/// A resolved source: its addresses, where it sits and what it carries.
+pub(super) struct SrcInfo {
+    pub addrs: Vec<Iv>,
+    pub subnet: Option<String>,
+    pub vpc: Option<String>,
+    pub groups: Option<Vec<String>>,
+    pub resource: String,
+    pub label: String,
+    pub public: bool,
+    pub at: Option<InjectAt>,
+}
+
+impl Ctx<'_> {
+    pub(super) fn resolve_source(&mut self, src: &Source) -> Result<SrcInfo, Box<PathResult>> {
+        let topo = self.topo;
+        let unknown = |msg: String, id: &str| {
+            Box::new(PathResult {
+                verdict: Verdict::Unknown,
+                blocked_at: vec![Blocker {
+                    resource: id.to_string(),
+                    kind: "source".into(),
+                    direction: Direction::Forward,
+                    code: Code::UnknownResource,
+                    reason: msg.clone(),
+                }],
+                path: vec![],
+                return_path: vec![],
+                notes: vec![msg],
+                reachable_part: None,
+            })
+        };
+        match src {
+            Source::Eni(id) => {
+                let Some(eni) = topo.eni(id) else {
+                    return Err(unknown(format!("{id} is not in the snapshot"), id));
+                };
+                let Some(ip) = eni
+                    .private_ips
+                    .iter()
+                    .find(|p| p.primary)
+                    .or(eni.private_ips.first())
+                else {
+                    return Err(unknown(format!("{id} has no IPv4 address"), id));
+                };
+                let public = ip.public_ip.is_some()
+                    || topo
+                        .public_ip_for_private(&eni.vpc_id, ip.address)
+                        .is_some();
+                Ok(SrcInfo {
+                    addrs: vec![ip_iv(ip.address)],
+                    subnet: Some(eni.subnet_id.clone()),
+                    vpc: Some(eni.vpc_id.clone()),
+                    groups: Some(eni.security_group_ids.clone()),
+                    resource: id.clone(),
+                    label: format!("{id} {}", ip.address),
+                    public,
+                    at: None,
+                })
+            }
+            Source::Instance(id) => {
+                let Some(inst) = topo.instance(id) else {
+                    return Err(unknown(format!("{id} is not in the snapshot"), id));
+                };
+                // Prefer the instance's primary ENI when captured.
+                if let Some(eni) = inst.network_interface_ids.iter().find_map(|e| topo.eni(e)) {
+                    if inst
+                        .private_ip
+                        .is_none_or(|ip| eni.private_ips.iter().any(|p| p.address == ip))
+                    {
+                        let mut s = self.resolve_source(&Source::Eni(eni.id.clone()))?;
+                        s.resource = id.clone();
+                        s.label = format!(
+                            "{id} ({} {})",
+                            eni.id,
+                            s.label.split(' ').nth(1).unwrap_or("")
+                        );
+                        return Ok(s);
+                    }
+                }
+                let (Some(ip), Some(subnet)) = (inst.private_ip, inst.subnet_id.clone()) else {
+                    return Err(unknown(
+                        format!("{id} has no private address or subnet in the snapshot"),
+                        id,
+                    ));
+                };
+                let vpc = inst
+                    .vpc_id
+                    .clone()
+                    .or_else(|| topo.subnet(&subnet).map(|s| s.vpc_id.clone()));
+                Ok(SrcInfo {
+                    addrs: vec![ip_iv(ip)],
+                    subnet: Some(subnet),
+                    vpc,
+                    groups: Some(inst.security_group_ids.clone()),
+                    resource: id.clone(),
+                    label: format!("{id} {ip}"),
+                    public: inst.public_ip.is_some(),
+                    at: None,
+                })
+            }
+            Source::Virtual(v) => {
+                let Some(sub) = topo.subnet(&v.subnet_id) else {
+                    return Err(unknown(
+                        format!(
+                            "subnet {} of {} is not in the snapshot",
+                            v.subnet_id, v.label
+                        ),
+                        &v.subnet_id,
+                    ));
+                };
+                let a = self.atoms.add(AtomKind::Virtual {
+                    label: v.label.clone(),
+                    subnet_cidr: sub.cidr,
+                    groups: v.security_group_ids.clone(),
+                });
+                Ok(SrcInfo {
+                    addrs: vec![Iv::point(a)],
+                    subnet: Some(sub.id.clone()),
+                    vpc: Some(sub.vpc_id.clone()),
+                    groups: Some(v.security_group_ids.clone()),
+                    resource: v.subnet_id.clone(),
+                    label: format!(
+                        "{} (new app ENI in {}{})",
+                        v.label,
+                        sub.id,
+                        sub.cidr.map(|c| format!(" {c}")).unwrap_or_default()
+                    ),
+                    // Studio never gives app ENIs public addresses.
+                    public: false,
+                    at: None,
+                })
+            }
+            Source::Injected { ip, at } => match at {
+                InjectAt::Internet => Ok(SrcInfo {
+                    addrs: match ip {
+                        Some(ip) => vec![ip_iv(*ip)],
+                        None => public_space(),
+                    },
+                    subnet: None,
+                    vpc: None,
+                    groups: None,
+                    resource: "internet".into(),
+                    label: ip
+                        .map(|i| i.to_string())
+                        .unwrap_or_else(|| "any internet address".into()),
+                    public: true,
+                    at: Some(InjectAt::Internet),
+                }),
+                InjectAt::Subnet(s) => {
+                    let Some(sub) = topo.subnet(s) else {
+                        return Err(unknown(format!("{s} is not in the snapshot"), s));
+                    };
+                    let addrs = match (ip, sub.cidr) {
+                        (Some(ip), _) => vec![ip_iv(*ip)],
+                        (None, Some(c)) => vec![net_iv(c)],
+                        (None, None) => return Err(unknown(format!("{s} has no IPv4 CIDR"), s)),
+                    };
+                    let public =
+                        ip.is_some_and(|ip| topo.public_ip_for_private(&sub.vpc_id, ip).is_some());
+                    Ok(SrcInfo {
+                        addrs,
+                        subnet: Some(s.clone()),
+                        vpc: Some(sub.vpc_id.clone()),
+                        groups: None,
+                        resource: s.clone(),
+                        label: format!(
+                            "{} injected at {s}",
+                            ip.map(|i| i.to_string())
+                                .unwrap_or_else(|| "any address".into())
+                        ),
+                        public,
+                        at: Some(InjectAt::Subnet(s.clone())),
+                    })
+                }
+                InjectAt::Vpc(v) => {
+                    if topo.vpc(v).is_none() {
+                        return Err(unknown(format!("{v} is not in the snapshot"), v));
+                    }
+                    Ok(SrcInfo {
+                        addrs: match ip {
+                            Some(ip) => vec![ip_iv(*ip)],
+                            None => vec![Iv::new(0, IPV4_MAX)],
+                        },
+                        subnet: None,
+                        vpc: Some(v.clone()),
+                        groups: None,
+                        resource: v.clone(),
+                        label: ip
+                            .map(|i| i.to_string())
+                            .unwrap_or_else(|| "any address".into()),
+                        public: false,
+                        at: Some(InjectAt::Vpc(v.clone())),
+                    })
+                }
+            },
+        }
+    }
+
+    pub(super) fn resolve_target(&mut self, dst: &Target, vpc: Option<&str>) -> Resolved {
+        let topo = self.topo;
+        let plain = |addrs: AddrMatch, label: String| Resolved {
+            addrs,
+            label,
+            pre_hops: vec![],
+            pre_blockers: vec![],
+            unknown: false,
+        };
+        match dst {
+            Target::Ip(ip) => plain(AddrMatch::exact(vec![ip_iv(*ip)]), ip.to_string()),
+            Target::Eni(id) => match topo.eni(id) {
+                Some(e) => plain(
+                    AddrMatch::exact(e.private_ips.iter().map(|p| ip_iv(p.address)).collect()),
+                    id.clone(),
+                ),
+                None => self.unknown_target(format!("{id} is not in the snapshot")),
+            },
+            Target::MountTarget(id) => {
+                let Some(mt) = topo.mount_target(id) else {
+                    return self
+                        .unknown_target(format!("mount target {id} is not in the snapshot"));
+                };
+                let ip = mt.ip_address.or_else(|| {
+                    mt.network_interface_id
+                        .as_deref()
+                        .and_then(|e| topo.eni(e))
+                        .and_then(|e| e.private_ips.first().map(|p| p.address))
+                });
+                match ip {
+                    Some(ip) => plain(AddrMatch::exact(vec![ip_iv(ip)]), format!("{id} {ip}")),
+                    None => self.unknown_target(format!(
+                        "the address of mount target {id} was not captured"
+                    )),
+                }
+            }
+            Target::Virtual(v) => {
+                let Some(sub) = topo.subnet(&v.subnet_id) else {
+                    return self
+                        .unknown_target(format!("subnet {} is not in the snapshot", v.subnet_id));
+                };
+                let a = self.atoms.add(AtomKind::Virtual {
+                    label: format!("{} (peer)", v.label),
+                    subnet_cidr: sub.cidr,
+                    groups: v.security_group_ids.clone(),
+                });
+                self.virtual_dst = Some((
+                    a,
+                    sub.id.clone(),
+                    v.security_group_ids.clone(),
+                    v.label.clone(),
+                ));
+                plain(
+                    AddrMatch::exact(vec![Iv::point(a)]),
+                    format!("{} in {}", v.label, sub.id),
+                )
+            }
+            Target::Service { service, region } => dns::resolve_service(self, vpc, service, region),
+        }
+    }
+
+    fn unknown_target(&mut self, msg: String) -> Resolved {
+        self.notes.insert(msg.clone());
+        Resolved {
+            addrs: AddrMatch::default(),
+            label: msg,
+            pre_hops: vec![],
+            pre_blockers: vec![],
+            unknown: true,
+        }
+    }
+}
+
+/// Public IPv4 space (everything but private and special blocks).
+fn public_space() -> Vec<Iv> {
+    let mut v = vec![Iv::new(0, IPV4_MAX)];
+    for s in [
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    ] {
+        let n: Ipv4Net = s.parse().expect("static CIDR");
+        v = iv_subtract(&v, &[net_iv(n)]);
+    }
+    v
+}

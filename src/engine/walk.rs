@@ -1,0 +1,443 @@
+//! The path search: walk the topology from a source, filtering the flow
+//! space hop by hop, branching where routing splits it, and collect the
+//! witness (hops with the rule that decided) and the blocked path (every
+//! component that would have to change).
+//!
+//! Each branch carries three spaces over the *original* flow coordinates:
+//! - `sure`: packets that certainly get this far;
+//! - `maybe`: packets that might (missing data makes some rules unknown);
+//! - `ideal`: packets that would get this far if every filter so far let
+//!   everything through. A filter that does not admit all of `ideal` is a
+//!   blocker, whatever the filters before it did (CAV'21 blocked paths).
+//!
+//! Legs after a NAT gateway or an internet gateway's address translation,
+//! and the reply legs, are reached through a [`Transform`], so every
+//! verdict is still stated over the packets the client sends.
+//!
+//! This file is the loop and the verdict; what each AWS component does to
+//! a branch lives in `devices/` (one file per component), the filtering
+//! step in `filter.rs`, sources and destinations in `resolve/`.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::findings::Code;
+use crate::graph::Topology;
+use crate::snapshot::Protocol;
+
+use super::atoms::{AddrMatch, Atoms};
+use super::branch::{Branch, PLAIN};
+use super::cache::{Cache, Sig};
+use super::devices::{At, Step};
+use super::filter::describe_ports;
+use super::result::{Blocker, Direction, Hop, PathResult, Verdict};
+use super::space::{Iv, Space, DPORT, DST, FULL, PROTO, SPORT, SRC};
+use super::{FlowSpec, InjectAt, Settings, Source, Target};
+
+/// Where the destination sits, once resolved to addresses.
+pub(super) struct Resolved {
+    pub addrs: AddrMatch,
+    pub label: String,
+    pub pre_hops: Vec<Arc<Hop>>,
+    /// Components to report if the flow does not get through (DNS).
+    pub pre_blockers: Vec<Blocker>,
+    pub unknown: bool,
+}
+
+pub(super) struct Ctx<'a> {
+    pub topo: &'a Topology,
+    pub atoms: Atoms,
+    pub settings: &'a Settings,
+    pub notes: BTreeSet<String>,
+    pub leaves: Vec<Branch>,
+    /// Virtual destination, if any: (atom address, subnet, groups, label).
+    pub virtual_dst: Option<(u64, String, Vec<String>, String)>,
+    /// Filter answers shared with the other evaluations of the run.
+    pub cache: &'a mut Cache,
+    /// This evaluation's atoms as cache signature ids.
+    pub sig: Option<Sig>,
+}
+
+pub(super) fn evaluate(
+    topo: &Topology,
+    src: &Source,
+    dst: &Target,
+    flow: &FlowSpec,
+    settings: &Settings,
+) -> PathResult {
+    evaluate_cached(&mut Cache::new(), topo, src, dst, flow, settings)
+}
+
+pub(super) fn evaluate_cached(
+    cache: &mut Cache,
+    topo: &Topology,
+    src: &Source,
+    dst: &Target,
+    flow: &FlowSpec,
+    settings: &Settings,
+) -> PathResult {
+    cache.new_evaluation();
+    let mut cx = Ctx {
+        topo,
+        atoms: Atoms::default(),
+        settings,
+        notes: BTreeSet::new(),
+        leaves: Vec::new(),
+        virtual_dst: None,
+        cache,
+        sig: None,
+    };
+    cx.run(src, dst, flow)
+}
+
+impl<'a> Ctx<'a> {
+    fn run(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
+        let srci = match self.resolve_source(src) {
+            Ok(s) => s,
+            Err(r) => return *r,
+        };
+        let region_vpc = srci.vpc.clone();
+        let res = self.resolve_target(dst, region_vpc.as_deref());
+
+        // The flow space the client sends.
+        let (proto, sport, dport) = flow_dims(flow, self.settings);
+        let mut cube = FULL;
+        cube[PROTO] = proto;
+        cube[SPORT] = sport;
+        cube[DPORT] = dport;
+        let base = Space::cube(cube);
+        let orig = base
+            .restrict(SRC, &srci.addrs)
+            .restrict(DST, &res.addrs.maybe);
+        let sure0 = if res.unknown {
+            Space::empty()
+        } else {
+            base.restrict(SRC, &srci.addrs)
+                .restrict(DST, &res.addrs.sure)
+        };
+        if orig.is_empty() {
+            return PathResult {
+                verdict: if res.unknown {
+                    Verdict::Unknown
+                } else {
+                    Verdict::Blocked
+                },
+                blocked_at: res.pre_blockers.clone(),
+                path: res.pre_hops.clone(),
+                return_path: vec![],
+                notes: vec![format!("no address to reach for {}", res.label)],
+                reachable_part: None,
+            };
+        }
+        let mut b = Branch {
+            sure: sure0,
+            maybe: orig.clone(),
+            ideal: orig.clone(),
+            hops: res.pre_hops.clone(),
+            ret_hops: vec![],
+            blockers: vec![],
+            unknown: res.unknown,
+            returns: vec![],
+            leg: PLAIN,
+            src_public: srci.public,
+            via_nat: None,
+            depth: 0,
+        };
+        if !b.maybe.is_subset_of(&b.sure) {
+            b.unknown = true;
+        }
+        let mut first = Vec::new();
+        match &srci.at {
+            Some(InjectAt::Internet) => self.inject_from_internet(b, &srci.label, &mut first),
+            Some(InjectAt::Vpc(v)) => {
+                b.hop(
+                    v,
+                    "vpc",
+                    "inject",
+                    format!("packet from {} at the VPC router", srci.label),
+                );
+                first.push(Step::Next(
+                    b,
+                    At::Local {
+                        from: None,
+                        vpc: v.clone(),
+                    },
+                ));
+            }
+            _ => {
+                // A virtual app ENI has no id yet: its hop names the subnet
+                // it would be created in, and reasons name it by its label.
+                let (kind, owner) = match src {
+                    Source::Virtual(v) => ("virtual-app-eni", v.label.clone()),
+                    _ => ("network-interface", srci.resource.clone()),
+                };
+                b.hop(&srci.resource, kind, "send", srci.label.clone());
+                let subnet = srci.subnet.clone().unwrap_or_default();
+                if let Some(groups) = &srci.groups {
+                    self.sg_filter(&mut b, groups, true, &owner);
+                }
+                first.push(Step::Next(b, At::RouteTable { subnet }));
+            }
+        }
+        self.walk(first);
+        self.finish(orig, res)
+    }
+
+    /// The walk: take a branch, let the device it is at say where it goes
+    /// next, until every branch has ended. Depth first, in the order the
+    /// devices give their next steps, so leaves (and with them blockers and
+    /// the best path's ties) come in the same order as a recursive walk.
+    fn walk(&mut self, first: Vec<Step>) {
+        let mut stack: Vec<Step> = first.into_iter().rev().collect();
+        let mut out = Vec::new();
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Leaf(b) => self.leaf(b),
+                Step::Next(b, at) => {
+                    self.visit(b, at, &mut out);
+                    stack.extend(out.drain(..).rev());
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, orig: Space, res: Resolved) -> PathResult {
+        let mut sure = Space::empty();
+        let mut maybe = Space::empty();
+        let mut unknown = false;
+        let mut blockers: Vec<Blocker> = Vec::new();
+        for l in &self.leaves {
+            sure = sure.union(&l.sure);
+            maybe = maybe.union(&l.maybe);
+            unknown |= l.unknown && !l.maybe.is_empty();
+            blockers.extend(l.blockers.iter().cloned());
+        }
+        let verdict = if orig.is_subset_of(&sure) {
+            Verdict::Reachable
+        } else if maybe.is_empty() {
+            if self.leaves.iter().any(|l| {
+                l.unknown
+                    && l.blockers
+                        .iter()
+                        .any(|b| matches!(b.code, Code::UnknownResource | Code::LeavesSnapshot))
+            }) {
+                Verdict::Unknown
+            } else {
+                Verdict::Blocked
+            }
+        } else if unknown {
+            Verdict::Unknown
+        } else {
+            Verdict::Partial
+        };
+        // Path order, name resolution first: the root cause reads first.
+        // The same rule set met on several branches (one per endpoint ENI)
+        // is listed once, saying how many more destinations it blocks.
+        let blockers = if verdict == Verdict::Reachable {
+            Vec::new()
+        } else {
+            let mut merged: Vec<(Blocker, usize)> = Vec::new();
+            for b in res.pre_blockers.iter().cloned().chain(blockers) {
+                let same = |a: &Blocker| {
+                    a.resource == b.resource
+                        && a.direction == b.direction
+                        && a.code == b.code
+                        && reason_subject(&a.reason) == reason_subject(&b.reason)
+                };
+                match merged.iter_mut().find(|(a, _)| same(a)) {
+                    Some((a, n)) => {
+                        if a.reason != b.reason {
+                            *n += 1;
+                        }
+                    }
+                    None => merged.push((b, 0)),
+                }
+            }
+            merged
+                .into_iter()
+                .map(|(mut b, n)| {
+                    if n > 0 {
+                        b.reason.push_str(&format!(
+                            " (and the same for {n} more destination address{})",
+                            if n == 1 { "" } else { "es" }
+                        ));
+                    }
+                    b
+                })
+                .collect()
+        };
+        // Best candidate: the leaf that gets most through; ties keep order.
+        let best = self
+            .leaves
+            .iter()
+            .enumerate()
+            .max_by(|(ia, a), (ib, b)| {
+                // Most gets through, then fewest blockers, then the
+                // shortest path (an endpoint ENI in the source's own subnet).
+                let ka = (
+                    !a.sure.is_empty(),
+                    !a.maybe.is_empty(),
+                    a.blockers.is_empty(),
+                    std::cmp::Reverse(a.blockers.len()),
+                    std::cmp::Reverse(a.hops.len()),
+                );
+                let kb = (
+                    !b.sure.is_empty(),
+                    !b.maybe.is_empty(),
+                    b.blockers.is_empty(),
+                    std::cmp::Reverse(b.blockers.len()),
+                    std::cmp::Reverse(b.hops.len()),
+                );
+                ka.cmp(&kb).then(ib.cmp(ia))
+            })
+            .map(|(_, l)| l.clone());
+        let (path, return_path) = match best {
+            Some(l) => (l.hops, l.ret_hops),
+            None => (res.pre_hops.clone(), vec![]),
+        };
+        let reachable_part =
+            (verdict == Verdict::Partial).then(|| self.describe_part(&orig, &sure));
+        PathResult {
+            verdict,
+            blocked_at: blockers,
+            path,
+            return_path,
+            notes: std::mem::take(&mut self.notes).into_iter().collect(),
+            reachable_part,
+        }
+    }
+
+    fn describe_part(&self, orig: &Space, ok: &Space) -> String {
+        let mut parts = Vec::new();
+        let od = orig.projection(DST);
+        let kd = ok.projection(DST);
+        if od != kd {
+            parts.push(format!("to {}", self.atoms.describe_set(&kd)));
+        }
+        let os = orig.projection(SPORT);
+        let ks = ok.projection(SPORT);
+        if os != ks {
+            parts.push(format!("from source ports {}", describe_ports(&ks)));
+        }
+        let op = orig.projection(DPORT);
+        let kp = ok.projection(DPORT);
+        if op != kp {
+            parts.push(format!("to ports {}", describe_ports(&kp)));
+        }
+        if parts.is_empty() {
+            "part of the flow space".to_string()
+        } else {
+            format!("only {}", parts.join(", "))
+        }
+    }
+
+    /// Finish a branch: check the reply's stateless filters, then keep it.
+    fn leaf(&mut self, mut b: Branch) {
+        // Replies are checked along the candidate path even when nothing
+        // gets this far, so blocked_at names every component to change.
+        let pending = std::mem::take(&mut b.returns);
+        for p in pending.iter().rev() {
+            self.nacl_filter(&mut b, &p.subnet, p.egress, Direction::Return, p.rev);
+        }
+        self.leaves.push(b);
+    }
+
+    /// The atoms' cache signature, recomputed only when an atom was added.
+    pub(super) fn sig(&mut self) -> Sig {
+        match self.sig {
+            Some(s) if s.atoms == self.atoms.len() => s,
+            _ => {
+                let s = self.cache.sig(&self.atoms);
+                self.sig = Some(s);
+                s
+            }
+        }
+    }
+
+    pub(super) fn atoms_mut(&mut self) -> &mut Atoms {
+        &mut self.atoms
+    }
+    pub(super) fn topo(&self) -> &'a Topology {
+        self.topo
+    }
+    pub(super) fn settings(&self) -> &'a Settings {
+        self.settings
+    }
+    pub(super) fn note(&mut self, n: String) {
+        self.notes.insert(n);
+    }
+}
+
+pub(super) struct ResolvedParts {
+    pub addrs: AddrMatch,
+    pub label: String,
+    pub pre_hops: Vec<Hop>,
+    pub pre_blockers: Vec<Blocker>,
+    pub unknown: bool,
+}
+
+impl From<ResolvedParts> for Resolved {
+    fn from(p: ResolvedParts) -> Self {
+        Resolved {
+            addrs: p.addrs,
+            label: p.label,
+            pre_hops: p.pre_hops.into_iter().map(Arc::new).collect(),
+            pre_blockers: p.pre_blockers,
+            unknown: p.unknown,
+        }
+    }
+}
+
+/// Where the subject of a blocker's reason ends (see `reason_subject`).
+/// The only place the engine reads the content of a label (a virtual ENI's
+/// label can be part of a subject): `memo` evaluates labels holding one of
+/// these directly.
+pub(super) const SUBJECT_ENDS: [&str; 3] = [" admits", " does not", " cannot"];
+
+/// The part of a blocker's reason that names the rule set ("acl-1
+/// outbound (subnet-a)"), so one component's distinct rule sets stay
+/// separate while the same rule set met on several branches is listed once.
+fn reason_subject(reason: &str) -> &str {
+    SUBJECT_ENDS
+        .iter()
+        .filter_map(|k| reason.find(k))
+        .min()
+        .map(|i| &reason[..i])
+        .unwrap_or(reason)
+}
+
+/// Protocol, source-port and destination-port dims of the requested flow.
+fn flow_dims(flow: &FlowSpec, settings: &Settings) -> (Iv, Iv, Iv) {
+    let eph = settings.ephemeral_ports;
+    match flow.protocol {
+        Protocol::All => {
+            let sp = flow.src_ports.unwrap_or(eph);
+            (
+                Iv::new(0, 255),
+                Iv::new(sp.from as u64, sp.to as u64),
+                Iv::new(flow.dst_ports.from as u64, flow.dst_ports.to as u64),
+            )
+        }
+        Protocol::Number(n @ (6 | 17)) => {
+            let sp = flow.src_ports.unwrap_or(eph);
+            (
+                Iv::point(n as u64),
+                Iv::new(sp.from as u64, sp.to as u64),
+                Iv::new(flow.dst_ports.from as u64, flow.dst_ports.to as u64),
+            )
+        }
+        Protocol::Number(n @ (1 | 58)) => {
+            // ICMP type in the destination-port dim, code in the source-port dim.
+            let ty = if flow.dst_ports == crate::snapshot::PortRange::ALL {
+                Iv::new(0, 255)
+            } else {
+                Iv::new(
+                    flow.dst_ports.from.min(255) as u64,
+                    flow.dst_ports.to.min(255) as u64,
+                )
+            };
+            (Iv::point(n as u64), Iv::new(0, 255), ty)
+        }
+        Protocol::Number(n) => (Iv::point(n as u64), Iv::new(0, 65535), Iv::new(0, 65535)),
+    }
+}
