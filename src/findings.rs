@@ -1,13 +1,21 @@
-//! The low, shared vocabulary of results: the codes that say why a
-//! component blocks a flow. The engine, the queries, the fixes and every
-//! report use this one enum; nothing matches on code strings.
+//! The low, shared vocabulary of results, used by the engine, the queries,
+//! the checks, the fixes and every report, and importing none of them:
+//! verdicts, hops and blockers (the engine's witness), the codes that say
+//! why a component blocks a flow, severities, and one query result with its
+//! source and remediations. Keeping them here is what lets `query` and
+//! `report`, and the engine's files, depend on each other in one direction
+//! only.
 //!
+//! Codes:
 //! Codes follow Reachability Analyzer's explanation codes where RA has one
 //! for the situation (docs/anchors.md, §1: "security groups / ENIs:
 //! `ENI_SG_RULES_MISMATCH`, `SG_HAS_NO_RULES`, …"), so users who know RA read
 //! them at once. Where RA models nothing comparable (DNS, SageMaker, EFS,
 //! data missing from a snapshot), sagescope has its own, marked below.
 //! The JSON spelling is the upper-snake-case name; it is a contract.
+
+use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -131,6 +139,252 @@ impl Code {
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// The answer for one flow space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The whole flow space gets through, there and back.
+    Reachable,
+    /// Part of the flow space gets through (some addresses, some ports).
+    Partial,
+    /// Nothing gets through.
+    Blocked,
+    /// The answer depends on data the snapshot lacks. Never reported as
+    /// reachable.
+    Unknown,
+    /// The query does not apply (e.g. VpcOnly queries on a
+    /// PublicInternetOnly domain).
+    NotApplicable,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Reachable => "reachable",
+            Verdict::Partial => "partial",
+            Verdict::Blocked => "blocked",
+            Verdict::Unknown => "unknown",
+            Verdict::NotApplicable => "not-applicable",
+        }
+    }
+
+    /// Whether this verdict is a finding (exit code 1).
+    pub fn is_failure(self) -> bool {
+        matches!(self, Verdict::Partial | Verdict::Blocked | Verdict::Unknown)
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Forward,
+    Return,
+}
+
+/// One component on a path and what it decided.
+///
+/// Paths hold their hops behind an `Arc`: an audit gives the same hop
+/// (the same rule of the same group, the same source's app ENI) to
+/// thousands of results, and a branch of the path search copies its path
+/// at every fork. The JSON is the same as for plain values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Hop {
+    /// AWS id of the component (`sg-…`, `acl-…`, `rtb-…`, `subnet-…`,
+    /// `eni-…`, `nat-…`, `igw-…`, `vpce-…`), or `internet` /
+    /// `aws-service:<name>` for the world outside the snapshot.
+    pub resource: String,
+    /// Component kind, kebab-case: `network-interface`, `security-group`,
+    /// `network-acl`, `route-table`, `subnet`, `nat-gateway`,
+    /// `internet-gateway`, `vpc-endpoint`, `efs-mount-target`, ...
+    pub kind: String,
+    /// What the component did: `allow`, `deny`, `route`, `deliver`,
+    /// `exit`, `translate`, `unknown`.
+    pub decision: String,
+    /// The rule that decided, in words ("sg-0abc egress rule 2: tcp 443 to
+    /// pl-63a5400a"). Empty when no rule is involved.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rule: String,
+}
+
+/// A component that would have to change for the flow to get through.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Blocker {
+    pub resource: String,
+    pub kind: String,
+    pub direction: Direction,
+    /// Modelled on Reachability Analyzer explanation codes
+    /// (`ENI_SG_RULES_MISMATCH`, `SUBNET_ACL_RESTRICTION`,
+    /// `NO_ROUTE_TO_DESTINATION`, ...) plus sagescope's own for what RA
+    /// does not model (`PRIVATE_DNS_DISABLED`, `MISSING_DATA`, ...): one
+    /// enum, [`Code`].
+    pub code: Code,
+    /// One line: why this component stops (part of) the flow.
+    pub reason: String,
+}
+
+/// How much a failing query matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a query's flow starts, as reported.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// `user-profile`, `shared-space`, `default-user-settings`,
+    /// `default-space-settings`, `app-eni`.
+    pub kind: String,
+    /// Profile or space name, `default` for the domain defaults, or the ENI
+    /// id for real app ENIs.
+    pub name: String,
+    /// Empty when the domain's subnets are unknown.
+    pub subnet_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// The effective security groups the source carries (empty when they
+    /// are unknown).
+    pub security_group_ids: Vec<String>,
+    /// The real ENI id, for `app-eni` sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eni_id: Option<String>,
+}
+
+impl SourceRef {
+    /// `user-profile alice @ subnet-0abc/eu-west-1a`.
+    pub fn describe(&self) -> String {
+        let who = if self.name == "default" && self.kind.starts_with("default-") {
+            self.kind.clone()
+        } else {
+            format!("{} {}", self.kind, self.name)
+        };
+        let place = match (&self.subnet_id, &self.availability_zone) {
+            (s, _) if s.is_empty() => "unknown subnet".to_string(),
+            (s, Some(az)) => format!("{s}/{az}"),
+            (s, None) => s.clone(),
+        };
+        format!("{who} @ {place}")
+    }
+}
+
+/// One verdict of one query for one source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryResult {
+    pub query: String,
+    pub domain: String,
+    /// Shared by every result of the source (an audit holds ~30 per source).
+    pub source: Arc<SourceRef>,
+    /// The destination in words and ids ("fsmt-0abc (fs-0abc, 10.20.3.11)
+    /// tcp/2049", "sagemaker.api (eu-west-1) tcp/443").
+    pub destination: String,
+    pub verdict: Verdict,
+    /// Query severity (info, low, medium, high, critical).
+    pub severity: String,
+    pub blocked_at: Vec<Blocker>,
+    /// Hops are shared between results (see [`Hop`]).
+    pub path: Vec<Arc<Hop>>,
+    pub return_path: Vec<Arc<Hop>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reachable_part: Option<String>,
+    /// Concrete remediations with the real ids filled in (empty when
+    /// reachable or not applicable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<Remediation>,
+    /// Accepted in the suppression file: kept in the report, not counted
+    /// for the exit code.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub suppressed: bool,
+    /// The suppression's reason, when suppressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression_reason: Option<String>,
+}
+
+/// Serde's `skip_serializing_if` for flags that are off.
+pub(crate) fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One way to fix a finding: what to do, and the AWS CLI commands that do it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Remediation {
+    /// One line: "Allow TCP 443 from sg-0abc on sg-0def (endpoint vpce-0123)".
+    pub summary: String,
+    /// Copy-paste AWS CLI commands, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
+}
+
+pub fn sort_results(results: &mut [QueryResult]) {
+    // A stable sort of the results themselves would take a scratch buffer
+    // of half of them (~50 MB for an 8x organisation, at the audit's peak):
+    // sort their indexes instead (stable: equal keys keep their order) and
+    // move each result once.
+    fn key(r: &QueryResult) -> (&String, &String, &SourceRef, &String) {
+        (&r.domain, &r.query, &r.source, &r.destination)
+    }
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by(|&a, &b| key(&results[a]).cmp(&key(&results[b])));
+    permute(results, &mut order);
+}
+
+/// Reorder `items` so that position `i` holds what was at `order[i]`
+/// (`order` is a permutation of the positions), following each cycle once.
+/// Leaves `order` as the identity.
+pub(crate) fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] != start {
+            let from = order[at];
+            items.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
     }
 }
 

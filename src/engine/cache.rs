@@ -33,12 +33,18 @@ use std::sync::Arc;
 use ipnet::Ipv4Net;
 
 use super::atoms::{AddrMatch, AtomKind, Atoms};
-use super::devices::route_table::RouteParts;
 use super::result::Hop;
 use super::rules::{self, nacl_rules, sg_rule_admits, Admits, NaclRules};
-use super::space::{Cube, Space};
+use super::space::{Cube, Iv, Space};
 use crate::graph::Topology;
 use crate::snapshot::{NetworkAcl, RouteTable, SecurityGroup, SgRule};
+
+/// How a route table splits the destination addresses (atoms included):
+/// for each route that wins some, (its index, the addresses it certainly
+/// and possibly wins), and the addresses no route certainly and possibly
+/// covers. It depends on the table and the atoms' route signature alone
+/// ([`Atoms::route_signature`]), so [`Cache::route_parts`] keeps it.
+pub(super) type RouteParts = (Vec<(usize, Vec<Iv>, Vec<Iv>)>, Vec<Iv>, Vec<Iv>);
 
 /// The atoms of one evaluation, as an interned signature id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,10 +9,10 @@ use crate::findings::Code;
 use crate::snapshot::Protocol;
 
 use super::branch::{leg_box, Branch};
+use super::env::Ctx;
 use super::result::Direction;
 use super::rules::Admits;
 use super::space::{Iv, Space, Transform, ADDR_MAX, DPORT, DST, PROTO, SPORT, SRC};
-use super::walk::Ctx;
 
 impl Ctx<'_> {
     /// Apply a filter and, measured against `ideal`, record the blocker.

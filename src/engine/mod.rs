@@ -4,6 +4,7 @@ pub mod atoms;
 mod branch;
 mod cache;
 mod devices;
+mod env;
 mod filter;
 mod intervals;
 mod memo;

@@ -19,44 +19,21 @@
 //! step in `filter.rs`, sources and destinations in `resolve/`.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use crate::findings::Code;
 use crate::graph::Topology;
 use crate::snapshot::Protocol;
 
-use super::atoms::{AddrMatch, Atoms};
+use super::atoms::Atoms;
 use super::branch::{Branch, PLAIN};
-use super::cache::{Cache, Sig};
+use super::cache::Cache;
 use super::devices::{At, Step};
+use super::env::Ctx;
 use super::filter::describe_ports;
-use super::result::{Blocker, Direction, Hop, PathResult, Verdict};
+use super::resolve::Resolved;
+use super::result::{Blocker, Direction, PathResult, Verdict};
 use super::space::{Iv, Space, DPORT, DST, FULL, PROTO, SPORT, SRC};
 use super::{FlowSpec, InjectAt, Settings, Source, Target};
-
-/// Where the destination sits, once resolved to addresses.
-pub(super) struct Resolved {
-    pub addrs: AddrMatch,
-    pub label: String,
-    pub pre_hops: Vec<Arc<Hop>>,
-    /// Components to report if the flow does not get through (DNS).
-    pub pre_blockers: Vec<Blocker>,
-    pub unknown: bool,
-}
-
-pub(super) struct Ctx<'a> {
-    pub topo: &'a Topology,
-    pub atoms: Atoms,
-    pub settings: &'a Settings,
-    pub notes: BTreeSet<String>,
-    pub leaves: Vec<Branch>,
-    /// Virtual destination, if any: (atom address, subnet, groups, label).
-    pub virtual_dst: Option<(u64, String, Vec<String>, String)>,
-    /// Filter answers shared with the other evaluations of the run.
-    pub cache: &'a mut Cache,
-    /// This evaluation's atoms as cache signature ids.
-    pub sig: Option<Sig>,
-}
 
 pub(super) fn evaluate(
     topo: &Topology,
@@ -340,51 +317,6 @@ impl<'a> Ctx<'a> {
             self.nacl_filter(&mut b, &p.subnet, p.egress, Direction::Return, p.rev);
         }
         self.leaves.push(b);
-    }
-
-    /// The atoms' cache signature, recomputed only when an atom was added.
-    pub(super) fn sig(&mut self) -> Sig {
-        match self.sig {
-            Some(s) if s.atoms == self.atoms.len() => s,
-            _ => {
-                let s = self.cache.sig(&self.atoms);
-                self.sig = Some(s);
-                s
-            }
-        }
-    }
-
-    pub(super) fn atoms_mut(&mut self) -> &mut Atoms {
-        &mut self.atoms
-    }
-    pub(super) fn topo(&self) -> &'a Topology {
-        self.topo
-    }
-    pub(super) fn settings(&self) -> &'a Settings {
-        self.settings
-    }
-    pub(super) fn note(&mut self, n: String) {
-        self.notes.insert(n);
-    }
-}
-
-pub(super) struct ResolvedParts {
-    pub addrs: AddrMatch,
-    pub label: String,
-    pub pre_hops: Vec<Hop>,
-    pub pre_blockers: Vec<Blocker>,
-    pub unknown: bool,
-}
-
-impl From<ResolvedParts> for Resolved {
-    fn from(p: ResolvedParts) -> Self {
-        Resolved {
-            addrs: p.addrs,
-            label: p.label,
-            pre_hops: p.pre_hops.into_iter().map(Arc::new).collect(),
-            pre_blockers: p.pre_blockers,
-            unknown: p.unknown,
-        }
     }
 }
 

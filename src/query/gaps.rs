@@ -30,7 +30,7 @@ use std::collections::BTreeSet;
 
 use crate::engine::{Blocker, Direction, PathResult, Verdict};
 use crate::findings::Code;
-use crate::report::QueryResult;
+use crate::findings::QueryResult;
 use crate::snapshot::{Diagnostic, Gap, Snapshot};
 
 use super::{Destination, Query};

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use crate::engine::{Evaluator, FlowSpec, Settings, Verdict};
+use crate::findings::{self, QueryResult};
 use crate::graph::Topology;
-use crate::report::{self, QueryResult};
 use crate::snapshot::{Diagnostic, Domain, Snapshot};
 
 use super::sources::{self, decided, AuditSource, Mode, Origin, Planned};
@@ -180,7 +180,7 @@ pub fn run_queries_on(
     }
     // Verdicts that depend on data the collector could not read.
     super::gaps::apply(snapshot, queries, &mut results);
-    report::sort_results(&mut results);
+    findings::sort_results(&mut results);
     results
 }
 

@@ -14,7 +14,7 @@
 
 use crate::engine::{Blocker, Direction, PathResult, Source, Target, Verdict, VirtualEni};
 use crate::findings::Code;
-use crate::report::SourceRef;
+use crate::findings::SourceRef;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 

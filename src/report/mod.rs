@@ -18,102 +18,17 @@ pub mod trace;
 
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Blocker, Hop, Verdict};
-use crate::query::Severity;
+use crate::engine::Verdict;
+use crate::findings::is_false;
+use crate::findings::Severity;
+pub use crate::findings::{sort_results, QueryResult, Remediation, SourceRef};
 use crate::snapshot::{Diagnostic, Domain, Level};
 
 /// Version of the `--format json` document.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
-
-/// Where a query's flow starts, as reported.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct SourceRef {
-    /// `user-profile`, `shared-space`, `default-user-settings`,
-    /// `default-space-settings`, `app-eni`.
-    pub kind: String,
-    /// Profile or space name, `default` for the domain defaults, or the ENI
-    /// id for real app ENIs.
-    pub name: String,
-    /// Empty when the domain's subnets are unknown.
-    pub subnet_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability_zone: Option<String>,
-    /// The effective security groups the source carries (empty when they
-    /// are unknown).
-    pub security_group_ids: Vec<String>,
-    /// The real ENI id, for `app-eni` sources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eni_id: Option<String>,
-}
-
-impl SourceRef {
-    /// `user-profile alice @ subnet-0abc/eu-west-1a`.
-    pub fn describe(&self) -> String {
-        let who = if self.name == "default" && self.kind.starts_with("default-") {
-            self.kind.clone()
-        } else {
-            format!("{} {}", self.kind, self.name)
-        };
-        let place = match (&self.subnet_id, &self.availability_zone) {
-            (s, _) if s.is_empty() => "unknown subnet".to_string(),
-            (s, Some(az)) => format!("{s}/{az}"),
-            (s, None) => s.clone(),
-        };
-        format!("{who} @ {place}")
-    }
-}
-
-/// One verdict of one query for one source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueryResult {
-    pub query: String,
-    pub domain: String,
-    /// Shared by every result of the source (an audit holds ~30 per source).
-    pub source: Arc<SourceRef>,
-    /// The destination in words and ids ("fsmt-0abc (fs-0abc, 10.20.3.11)
-    /// tcp/2049", "sagemaker.api (eu-west-1) tcp/443").
-    pub destination: String,
-    pub verdict: Verdict,
-    /// Query severity (info, low, medium, high, critical).
-    pub severity: String,
-    pub blocked_at: Vec<Blocker>,
-    /// Hops are shared between results (see [`Hop`]).
-    pub path: Vec<Arc<Hop>>,
-    pub return_path: Vec<Arc<Hop>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reachable_part: Option<String>,
-    /// Concrete remediations with the real ids filled in (empty when
-    /// reachable or not applicable).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fixes: Vec<Remediation>,
-    /// Accepted in the suppression file: kept in the report, not counted
-    /// for the exit code.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub suppressed: bool,
-    /// The suppression's reason, when suppressed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suppression_reason: Option<String>,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-/// One way to fix a finding: what to do, and the AWS CLI commands that do it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Remediation {
-    /// One line: "Allow TCP 443 from sg-0abc on sg-0def (endpoint vpce-0123)".
-    pub summary: String,
-    /// Copy-paste AWS CLI commands, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub commands: Vec<String>,
-}
 
 /// Outcome of a non-path compliance check on one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -396,35 +311,6 @@ pub fn reflow(text: &str, width: usize) -> Vec<String> {
     out
 }
 
-pub fn sort_results(results: &mut [QueryResult]) {
-    // A stable sort of the results themselves would take a scratch buffer
-    // of half of them (~50 MB for an 8x organisation, at the audit's peak):
-    // sort their indexes instead (stable: equal keys keep their order) and
-    // move each result once.
-    fn key(r: &QueryResult) -> (&String, &String, &SourceRef, &String) {
-        (&r.domain, &r.query, &r.source, &r.destination)
-    }
-    let mut order: Vec<usize> = (0..results.len()).collect();
-    order.sort_by(|&a, &b| key(&results[a]).cmp(&key(&results[b])));
-    permute(results, &mut order);
-}
-
-/// Reorder `items` so that position `i` holds what was at `order[i]`
-/// (`order` is a permutation of the positions), following each cycle once.
-/// Leaves `order` as the identity.
-fn permute<T>(items: &mut [T], order: &mut [usize]) {
-    for start in 0..items.len() {
-        let mut at = start;
-        while order[at] != start {
-            let from = order[at];
-            items.swap(at, from);
-            order[at] = at;
-            at = from;
-        }
-        order[at] = at;
-    }
-}
-
 /// Sorted, deduplicated (warnings, notes).
 pub fn split_diagnostics(mut diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     diagnostics.sort();
@@ -473,7 +359,9 @@ pub fn write_diagnostic(w: &mut dyn io::Write, d: &Diagnostic) -> io::Result<()>
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::findings::Code;
+    use crate::engine::Blocker;
+    use crate::findings::{permute, Code};
+    use std::sync::Arc;
 
     use crate::engine::Direction;
 

@@ -18,9 +18,9 @@ use crate::findings::Code;
 use crate::graph::EniRole;
 
 use super::super::branch::Branch;
+use super::super::env::Ctx;
 use super::super::result::Direction;
 use super::super::space::Space;
-use super::super::walk::Ctx;
 use super::{efs_mount_target, interface_endpoint, Step};
 
 /// What receives a delivered flow: (subnet, groups (None = unknown),

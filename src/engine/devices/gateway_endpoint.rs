@@ -25,10 +25,10 @@ use crate::findings::Code;
 use crate::snapshot::EndpointType;
 
 use super::super::branch::Branch;
+use super::super::env::Ctx;
 use super::super::result::Direction;
 use super::super::rules::Admits;
 use super::super::space::{Iv, Space, FULL, PROTO};
-use super::super::walk::Ctx;
 use super::{At, Step};
 
 impl Ctx<'_> {

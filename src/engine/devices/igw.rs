@@ -31,10 +31,10 @@ use crate::findings::Code;
 
 use super::super::atoms::{ip_iv, is_private_ip, net_iv};
 use super::super::branch::{Branch, Leg};
+use super::super::env::Ctx;
 use super::super::intervals::{iv_intersect, iv_subtract};
 use super::super::result::Direction;
 use super::super::space::{Iv, Map, Transform, ADDR_MAX, DST, IPV4_MAX, SRC};
-use super::super::walk::Ctx;
 use super::{At, Step};
 
 impl Ctx<'_> {

@@ -17,7 +17,7 @@
 use crate::graph::Topology;
 use crate::snapshot::NetworkInterface;
 
-use super::super::walk::Ctx;
+use super::super::env::Ctx;
 use super::eni::Owner;
 
 /// The endpoint `ep` as the owner of its ENI `e`.

@@ -16,9 +16,9 @@ use crate::findings::Code;
 
 use super::super::atoms::AtomKind;
 use super::super::branch::Branch;
+use super::super::env::Ctx;
 use super::super::result::Direction;
 use super::super::space::DST;
-use super::super::walk::Ctx;
 use super::Step;
 
 impl Ctx<'_> {

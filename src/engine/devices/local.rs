@@ -19,9 +19,9 @@ use std::net::Ipv4Addr;
 use crate::findings::Code;
 
 use super::super::branch::Branch;
+use super::super::env::Ctx;
 use super::super::result::Direction;
 use super::super::space::{Iv, DST, IPV4_MAX};
-use super::super::walk::Ctx;
 use super::{At, Step};
 
 impl Ctx<'_> {

@@ -25,7 +25,7 @@ pub(super) mod route_table;
 mod sg;
 
 use super::branch::Branch;
-use super::walk::Ctx;
+use super::env::Ctx;
 
 /// What a device does with a branch.
 pub(super) enum Step {

@@ -25,10 +25,10 @@ use crate::findings::Code;
 use crate::snapshot::NetworkAcl;
 
 use super::super::branch::{Branch, PendingReturn};
+use super::super::env::Ctx;
 use super::super::result::{Direction, Hop};
 use super::super::rules::{nacl_witness_of, NaclRules};
 use super::super::space::{Space, Transform};
-use super::super::walk::Ctx;
 
 impl Ctx<'_> {
     pub(in crate::engine) fn nacl_filter(

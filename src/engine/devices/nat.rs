@@ -27,9 +27,9 @@ use crate::findings::Code;
 
 use super::super::atoms::ip_iv;
 use super::super::branch::{Branch, Leg};
+use super::super::env::Ctx;
 use super::super::result::Direction;
 use super::super::space::{Iv, Map, Transform, DPORT, DST, SPORT, SRC};
-use super::super::walk::Ctx;
 use super::{At, Step};
 
 /// The source ports a NAT gateway assigns.

@@ -24,11 +24,12 @@ use crate::snapshot::{Route, RouteDestination, RouteTable, RouteTarget};
 
 use super::super::atoms::{AddrMatch, Atoms};
 use super::super::branch::Branch;
+use super::super::cache::RouteParts;
+use super::super::env::Ctx;
 use super::super::intervals::{iv_intersect, iv_subtract};
 use super::super::result::Direction;
 use super::super::rules::prefix_list_addrs;
 use super::super::space::{merge_intervals, Iv, ADDR_MAX, DST};
-use super::super::walk::Ctx;
 use super::{At, Step};
 
 impl Ctx<'_> {
@@ -187,13 +188,7 @@ impl Ctx<'_> {
     }
 }
 
-/// How a route table splits the destination addresses (atoms included):
-/// for each route that wins some, (its index, the addresses it certainly
-/// and possibly wins), and the addresses no route certainly and possibly
-/// covers. It depends on the table and the atoms' route signature alone
-/// ([`Atoms::route_signature`]), so [`Cache::route_parts`] keeps it.
-pub(in crate::engine) type RouteParts = (Vec<(usize, Vec<Iv>, Vec<Iv>)>, Vec<Iv>, Vec<Iv>);
-
+/// How a route table splits the destination addresses: see [`RouteParts`].
 pub(in crate::engine) fn route_parts(
     topo: &Topology,
     atoms: &Atoms,

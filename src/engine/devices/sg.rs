@@ -24,10 +24,10 @@ use std::rc::Rc;
 use crate::findings::Code;
 
 use super::super::branch::{leg_box, Branch};
+use super::super::env::Ctx;
 use super::super::result::Direction;
 use super::super::rules::describe_sg_rule;
 use super::super::space::FULL;
-use super::super::walk::Ctx;
 
 impl Ctx<'_> {
     pub(in crate::engine) fn sg_filter(

@@ -15,9 +15,10 @@ use crate::findings::Code;
 use crate::snapshot::EndpointType;
 
 use super::super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
+use super::super::env::Ctx;
 use super::super::result::{Blocker, Direction, Hop};
 use super::super::space::Iv;
-use super::super::walk::{Ctx, Resolved, ResolvedParts};
+use super::{Resolved, ResolvedParts};
 
 /// The PrivateLink service name of a service suffix in a region.
 pub fn endpoint_service_name(service: &str, region: &str) -> String {

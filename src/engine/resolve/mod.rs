@@ -5,16 +5,49 @@
 
 pub(super) mod dns;
 
+use std::sync::Arc;
+
 use ipnet::Ipv4Net;
 
 use crate::findings::Code;
 
 use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
+use super::env::Ctx;
 use super::intervals::iv_subtract;
+use super::result::Hop;
 use super::result::{Blocker, Direction, PathResult, Verdict};
 use super::space::{Iv, IPV4_MAX};
-use super::walk::{Ctx, Resolved};
 use super::{InjectAt, Source, Target};
+
+/// Where the destination sits, once resolved to addresses.
+pub(super) struct Resolved {
+    pub addrs: AddrMatch,
+    pub label: String,
+    pub pre_hops: Vec<Arc<Hop>>,
+    /// Components to report if the flow does not get through (DNS).
+    pub pre_blockers: Vec<Blocker>,
+    pub unknown: bool,
+}
+
+pub(super) struct ResolvedParts {
+    pub addrs: AddrMatch,
+    pub label: String,
+    pub pre_hops: Vec<Hop>,
+    pub pre_blockers: Vec<Blocker>,
+    pub unknown: bool,
+}
+
+impl From<ResolvedParts> for Resolved {
+    fn from(p: ResolvedParts) -> Self {
+        Resolved {
+            addrs: p.addrs,
+            label: p.label,
+            pre_hops: p.pre_hops.into_iter().map(Arc::new).collect(),
+            pre_blockers: p.pre_blockers,
+            unknown: p.unknown,
+        }
+    }
+}
 
 /// A resolved source: its addresses, where it sits and what it carries.
 pub(super) struct SrcInfo {

@@ -1,0 +1,54 @@
+//! What devices may read and record while a flow is evaluated: the
+//! topology, the flow's atoms (symbolic addresses), the caches shared with
+//! the other evaluations of a run, the settings, and the notes and
+//! finished branches of this evaluation.
+
+use std::collections::BTreeSet;
+
+use crate::graph::Topology;
+
+use super::atoms::Atoms;
+use super::branch::Branch;
+use super::cache::{Cache, Sig};
+use super::Settings;
+
+pub(super) struct Ctx<'a> {
+    pub topo: &'a Topology,
+    pub atoms: Atoms,
+    pub settings: &'a Settings,
+    pub notes: BTreeSet<String>,
+    pub leaves: Vec<Branch>,
+    /// Virtual destination, if any: (atom address, subnet, groups, label).
+    pub virtual_dst: Option<(u64, String, Vec<String>, String)>,
+    /// Filter answers shared with the other evaluations of the run.
+    pub cache: &'a mut Cache,
+    /// This evaluation's atoms as cache signature ids.
+    pub sig: Option<Sig>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The atoms' cache signature, recomputed only when an atom was added.
+    pub(super) fn sig(&mut self) -> Sig {
+        match self.sig {
+            Some(s) if s.atoms == self.atoms.len() => s,
+            _ => {
+                let s = self.cache.sig(&self.atoms);
+                self.sig = Some(s);
+                s
+            }
+        }
+    }
+
+    pub(super) fn atoms_mut(&mut self) -> &mut Atoms {
+        &mut self.atoms
+    }
+    pub(super) fn topo(&self) -> &'a Topology {
+        self.topo
+    }
+    pub(super) fn settings(&self) -> &'a Settings {
+        self.settings
+    }
+    pub(super) fn note(&mut self, n: String) {
+        self.notes.insert(n);
+    }
+}
