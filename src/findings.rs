@@ -58,6 +58,9 @@ pub enum Code {
     /// sagescope: the endpoint exists but private DNS is off, so the
     /// service's public name does not resolve to it (docs/sagemaker-network.md F4).
     PrivateDnsDisabled,
+    /// RA: the component does not carry the flow's IP protocol (a NAT
+    /// gateway carries TCP, UDP and ICMP only).
+    ProtocolRestriction,
     /// RA: none of the ENI's security groups has a rule in that direction.
     SgHasNoRules,
     /// RA: a network ACL entry denies the flow (either direction).
@@ -92,6 +95,7 @@ impl Code {
         Code::NoRouteToDestination,
         Code::NoVpcEndpoint,
         Code::PrivateDnsDisabled,
+        Code::ProtocolRestriction,
         Code::SgHasNoRules,
         Code::SubnetAclRestriction,
         Code::UnassociatedComponent,
@@ -116,6 +120,7 @@ impl Code {
             Code::NoRouteToDestination => "NO_ROUTE_TO_DESTINATION",
             Code::NoVpcEndpoint => "NO_VPC_ENDPOINT",
             Code::PrivateDnsDisabled => "PRIVATE_DNS_DISABLED",
+            Code::ProtocolRestriction => "PROTOCOL_RESTRICTION",
             Code::SgHasNoRules => "SG_HAS_NO_RULES",
             Code::SubnetAclRestriction => "SUBNET_ACL_RESTRICTION",
             Code::UnassociatedComponent => "UNASSOCIATED_COMPONENT",

@@ -29,6 +29,20 @@ pub struct Admits {
 }
 
 impl Admits {
+    /// Every packet of the given IP protocols, for sure (a component that
+    /// carries only some protocols).
+    pub fn protocols(numbers: &[u8]) -> Admits {
+        let allowed = numbers.iter().fold(Space::empty(), |acc, &n| {
+            let mut c = FULL;
+            c[PROTO] = Iv::point(n as u64);
+            acc.union(&Space::cube(c))
+        });
+        Admits {
+            sure: allowed.clone(),
+            maybe: allowed,
+        }
+    }
+
     /// The filter's packets inside one cube ([`Space::clip`]).
     pub fn clip(&self, c: &Cube) -> Admits {
         let sure = self.sure.clip(c);

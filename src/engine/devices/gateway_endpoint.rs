@@ -28,7 +28,6 @@ use super::super::branch::Branch;
 use super::super::env::Ctx;
 use super::super::result::Direction;
 use super::super::rules::Admits;
-use super::super::space::{Iv, Space, FULL, PROTO};
 use super::{At, Step};
 
 impl Ctx<'_> {
@@ -87,15 +86,7 @@ impl Ctx<'_> {
             }
         }
         // Gateway endpoints carry TCP and ICMP only.
-        let mut c = FULL;
-        c[PROTO] = Iv::point(6);
-        let mut c2 = FULL;
-        c2[PROTO] = Iv::point(1);
-        let allowed = Space::cube(c).union(&Space::cube(c2));
-        let adm = Admits {
-            sure: allowed.clone(),
-            maybe: allowed,
-        };
+        let adm = Admits::protocols(&[6, 1]);
         let fwd = b.leg.fwd;
         let decision = self.apply(
             &mut b,

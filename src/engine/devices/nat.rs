@@ -4,6 +4,11 @@
 //! - a NAT gateway sits in one subnet; traffic routed to it from another
 //!   subnet crosses both subnets' NACLs, both ways (`nacl.rs`);
 //! - it must be `available`;
+//! - "A NAT gateway supports the following protocols: TCP, UDP, and ICMP"
+//!   (<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html>);
+//! - it does not accept connections initiated from outside ("external
+//!   services cannot initiate a connection with those instances"): the
+//!   engine never routes inbound internet traffic through it, only replies;
 //! - it replaces the source address with its own private address (a public
 //!   NAT gateway then leaves through the internet gateway with its Elastic
 //!   IP) and the source port with one of its own (1024-65535), then the
@@ -14,6 +19,7 @@
 //!   another NAT gateway is not modelled as going on (a loop in practice).
 //!
 //! Reachability Analyzer codes produced: `BAD_STATE` (not available),
+//! `PROTOCOL_RESTRICTION` (a protocol other than TCP, UDP or ICMP),
 //! `UNKNOWN_RESOURCE` (not in the snapshot, or its address not captured),
 //! `NO_PATH` (NAT after NAT). Out of scope: `NGW_SOURCE_ADDRESS_REASSIGN`,
 //! `NGW_DEST_ADDRESS_PRESERVATION` and `REMAP_EPHEMERAL_PORT` are
@@ -29,6 +35,7 @@ use super::super::atoms::ip_iv;
 use super::super::branch::{Branch, Leg};
 use super::super::env::Ctx;
 use super::super::result::Direction;
+use super::super::rules::Admits;
 use super::super::space::{Iv, Map, Transform, DPORT, DST, SPORT, SRC};
 use super::{At, Step};
 
@@ -93,6 +100,19 @@ impl Ctx<'_> {
             out.push(Step::Leaf(b));
             return;
         };
+        // "A NAT gateway supports the following protocols: TCP, UDP, and
+        // ICMP" (nat-gateway-basics.html): other protocols stop here.
+        let fwd = b.leg.fwd;
+        self.apply(
+            &mut b,
+            fwd,
+            &Admits::protocols(&[6, 17, 1]),
+            Direction::Forward,
+            id,
+            "nat-gateway",
+            Code::ProtocolRestriction,
+            &|| format!("NAT gateway {id}"),
+        );
         let public = nat.connectivity_type != "private"
             && nat.addresses.iter().any(|a| a.public_ip.is_some());
         b.hop(
