@@ -88,16 +88,7 @@ impl Ctx<'_> {
         };
         let Some((dsub, groups, resource, kind, text)) = info else {
             let msg = format!("{owner} has no subnet in the snapshot");
-            b.block(
-                owner,
-                "network-interface",
-                Direction::Forward,
-                Code::UnknownResource,
-                msg.clone(),
-            );
-            self.notes.insert(msg);
-            b.make_unknown();
-            out.push(Step::Leaf(b));
+            out.push(self.not_captured(b, owner, "network-interface", msg));
             return;
         };
         // NACLs apply only between subnets.

@@ -41,16 +41,7 @@ impl Ctx<'_> {
         let topo = self.topo;
         let Some(ep) = topo.endpoint(id) else {
             let msg = format!("VPC endpoint {id} is not in the snapshot");
-            b.block(
-                id,
-                "vpc-endpoint",
-                Direction::Forward,
-                Code::UnknownResource,
-                msg.clone(),
-            );
-            self.notes.insert(msg);
-            b.make_unknown();
-            out.push(Step::Leaf(b));
+            out.push(self.not_captured(b, id, "vpc-endpoint", msg));
             return;
         };
         if ep.endpoint_type != EndpointType::Gateway {

@@ -49,16 +49,7 @@ impl Ctx<'_> {
         let topo = self.topo;
         let Some(g) = topo.internet_gateway(igw) else {
             let msg = format!("internet gateway {igw} is not in the snapshot");
-            b.block(
-                igw,
-                "internet-gateway",
-                Direction::Forward,
-                Code::UnknownResource,
-                msg.clone(),
-            );
-            self.notes.insert(msg);
-            b.make_unknown();
-            out.push(Step::Leaf(b));
+            out.push(self.not_captured(b, igw, "internet-gateway", msg));
             return;
         };
         if !g.vpc_ids.iter().any(|v| v == vpc) {

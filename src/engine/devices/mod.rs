@@ -24,8 +24,11 @@ mod nat;
 pub(super) mod route_table;
 mod sg;
 
+use crate::findings::Code;
+
 use super::branch::Branch;
 use super::env::Ctx;
+use super::result::Direction;
 
 /// What a device does with a branch.
 pub(super) enum Step {
@@ -69,6 +72,30 @@ pub(super) enum At {
 }
 
 impl Ctx<'_> {
+    /// A component the path needs is not in the snapshot (or a part of it
+    /// was not captured): what happens next depends on data sagescope did
+    /// not see, so the branch ends `unknown`, never `reachable` or
+    /// `blocked`, naming the component (`UNKNOWN_RESOURCE`) with a note.
+    /// The one place every device concludes from something missing.
+    pub(super) fn not_captured(
+        &mut self,
+        mut b: Branch,
+        resource: &str,
+        kind: &str,
+        msg: String,
+    ) -> Step {
+        b.block(
+            resource,
+            kind,
+            Direction::Forward,
+            Code::UnknownResource,
+            msg.clone(),
+        );
+        self.notes.insert(msg);
+        b.make_unknown();
+        Step::Leaf(b)
+    }
+
     /// One dispatch arm per device.
     pub(super) fn visit(&mut self, b: Branch, at: At, out: &mut Vec<Step>) {
         match at {

@@ -47,16 +47,7 @@ impl Ctx<'_> {
         let topo = self.topo;
         let Some(nat) = topo.nat_gateway(id) else {
             let msg = format!("NAT gateway {id} is not in the snapshot");
-            b.block(
-                id,
-                "nat-gateway",
-                Direction::Forward,
-                Code::UnknownResource,
-                msg.clone(),
-            );
-            self.notes.insert(msg);
-            b.make_unknown();
-            out.push(Step::Leaf(b));
+            out.push(self.not_captured(b, id, "nat-gateway", msg));
             return;
         };
         if b.via_nat.is_some() {
@@ -88,16 +79,7 @@ impl Ctx<'_> {
         let addr = nat.addresses.iter().find_map(|a| a.private_ip);
         let Some(nat_ip) = addr else {
             let msg = format!("the private address of {id} was not captured");
-            b.block(
-                id,
-                "nat-gateway",
-                Direction::Forward,
-                Code::UnknownResource,
-                msg.clone(),
-            );
-            self.notes.insert(msg);
-            b.make_unknown();
-            out.push(Step::Leaf(b));
+            out.push(self.not_captured(b, id, "nat-gateway", msg));
             return;
         };
         // "A NAT gateway supports the following protocols: TCP, UDP, and

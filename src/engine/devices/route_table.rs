@@ -49,18 +49,8 @@ impl Ctx<'_> {
         }
         let topo = self.topo;
         let Some(rt) = topo.route_table_of_subnet(subnet) else {
-            let mut b = b;
             let msg = format!("{subnet} has no route table in the snapshot");
-            b.block(
-                subnet,
-                "subnet",
-                Direction::Forward,
-                Code::UnknownResource,
-                msg.clone(),
-            );
-            self.notes.insert(msg);
-            b.make_unknown();
-            out.push(Step::Leaf(b));
+            out.push(self.not_captured(b, subnet, "subnet", msg));
             return;
         };
         let sig = self.sig();
