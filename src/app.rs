@@ -1,6 +1,7 @@
 //! Orchestration: load -> build -> evaluate -> render, and the exit code.
 //!
-//! The only module besides `import` that touches files and the terminal.
+//! The only module that touches the terminal. Files are read here and by
+//! `import`, `suppress::load`, `query::load_dir` and written by `generate`.
 //! Errors are `anyhow` here and nowhere below; library errors already name
 //! their file, and each step adds what it was doing.
 

@@ -16,7 +16,7 @@
 use crate::graph::Topology;
 use crate::snapshot::{NaclEntry, NetworkAcl, Protocol, RuleAction, SgRule};
 
-use super::atoms::{ip_iv, AddrMatch, Atoms};
+use super::atoms::{AddrMatch, Atoms};
 use super::space::{
     merge_intervals, Cube, Iv, Space, ADDR_MAX, ATOM_BASE, DPORT, DST, FULL, PROTO, SPORT, SRC,
 };
@@ -439,14 +439,10 @@ pub fn describe_nacl_entry(e: &NaclEntry) -> String {
     format!("rule {num} {action} {proto}{ports} {dir} {cidr}")
 }
 
-/// The address of an ENI-like owner as an interval (helper for callers).
-pub fn addr_ivs(ips: &[std::net::Ipv4Addr]) -> Vec<Iv> {
-    ips.iter().map(|ip| ip_iv(*ip)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::atoms::ip_iv;
     use crate::snapshot::{PortRange, Snapshot};
 
     fn entry(

@@ -253,9 +253,6 @@ pub(in crate::engine) fn resolve_service(
             rule: format!("{host} -> public addresses ({} not used)", ep.id),
         });
     } else if gateway.is_none() {
-        if let Some(d) = dhcp_custom {
-            let _ = d;
-        }
         blockers.push(Blocker {
             resource: vpc_id.to_string(),
             kind: "vpc".into(),
