@@ -192,7 +192,10 @@ fn the_check_catches_paths_that_leave() {
     let bad = |f: &Path, l: &str| !line_problems(f, "", l).is_empty();
     assert!(bad(
         &test,
-        &format!(r#"let p = root.join("{}/peer/batfish");"#, "../shared")
+        &format!(
+            r#"let p = root.join("{}/peer/batfish");"#,
+            concat!("..", "/shared")
+        )
     ));
     assert!(bad(&test, r#"std::fs::read("../elsewhere/data.json")"#));
     assert!(bad(&test, r#"include_str!("../../outside.json")"#));
