@@ -96,7 +96,7 @@ pub fn ip_iv(ip: Ipv4Addr) -> Iv {
 }
 
 /// Address blocks that are never public service addresses.
-const NON_PUBLIC: [&str; 9] = [
+pub(super) const NON_PUBLIC: [&str; 9] = [
     "0.0.0.0/8",
     "10.0.0.0/8",
     "100.64.0.0/10",

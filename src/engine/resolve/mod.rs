@@ -11,7 +11,7 @@ use ipnet::Ipv4Net;
 
 use crate::findings::Code;
 
-use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
+use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind, NON_PUBLIC};
 use super::env::Ctx;
 use super::intervals::iv_subtract;
 use super::result::Hop;
@@ -320,22 +320,11 @@ impl Ctx<'_> {
     }
 }
 
-/// Public IPv4 space (everything but private and special blocks).
+/// Public IPv4 space: everything but the private and special blocks
+/// ([`NON_PUBLIC`], shared with the atoms' service addresses).
 fn public_space() -> Vec<Iv> {
-    let mut v = vec![Iv::new(0, IPV4_MAX)];
-    for s in [
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
-    ] {
+    NON_PUBLIC.iter().fold(vec![Iv::new(0, IPV4_MAX)], |v, s| {
         let n: Ipv4Net = s.parse().expect("static CIDR");
-        v = iv_subtract(&v, &[net_iv(n)]);
-    }
-    v
+        iv_subtract(&v, &[net_iv(n)])
+    })
 }
