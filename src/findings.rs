@@ -19,6 +19,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+mod words;
+
+pub use words::*;
+
 /// Why a component stops (part of) a flow.
 ///
 /// Declared in the alphabetical order of the names, so that sorting by
@@ -188,6 +192,95 @@ impl std::fmt::Display for Verdict {
     }
 }
 
+/// Defines a kebab-case enum whose JSON spelling is its `as_str`, with
+/// `ALL` in declaration order (declared in name order, so that sorting by
+/// the enum sorts as the names did when these were strings).
+macro_rules! kebab_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $s:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $s)] $v,)*
+        }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v,)*];
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$v => $s,)*
+                }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+kebab_enum! {
+    /// What a hop's or blocker's component is.
+    Kind {
+        /// The AWS network between a public address and its owner's VPC.
+        AwsBackbone => "aws-backbone",
+        /// The public endpoint of an AWS service (`aws-service:<name>`).
+        AwsService => "aws-service",
+        /// A response the collector or importer could not get.
+        CollectionGap => "collection-gap",
+        /// Name resolution (private DNS of an endpoint, or public names).
+        Dns => "dns",
+        EfsFileSystem => "efs-file-system",
+        EfsMountTarget => "efs-mount-target",
+        /// A route target beyond what the snapshot holds.
+        External => "external",
+        Instance => "instance",
+        Internet => "internet",
+        InternetGateway => "internet-gateway",
+        NatGateway => "nat-gateway",
+        NetworkAcl => "network-acl",
+        NetworkInterface => "network-interface",
+        RouteTable => "route-table",
+        SecurityGroup => "security-group",
+        /// The flow's source, when it cannot be placed.
+        Source => "source",
+        Subnet => "subnet",
+        /// The app ENI Studio would create (no id yet).
+        VirtualAppEni => "virtual-app-eni",
+        Vpc => "vpc",
+        VpcEndpoint => "vpc-endpoint",
+    }
+}
+
+kebab_enum! {
+    /// What a component did with the flow on a hop.
+    Decision {
+        /// A filter let all of it through.
+        Allow => "allow",
+        /// Handed to its destination.
+        Deliver => "deliver",
+        /// Stopped here.
+        Deny => "deny",
+        /// Left the VPC for the internet or a public AWS endpoint.
+        Exit => "exit",
+        /// Put onto the VPC router (a source without an ENI).
+        Inject => "inject",
+        /// Nothing arrived here (the hop names the rules that matter).
+        NotReached => "not-reached",
+        /// A filter let part of it through.
+        Partial => "partial",
+        /// A name resolved.
+        Resolve => "resolve",
+        /// Forwarded by a route.
+        Route => "route",
+        /// Sent by the source.
+        Send => "send",
+        /// Addresses translated (NAT, internet gateway).
+        Translate => "translate",
+        /// What happens here is outside the snapshot.
+        Unknown => "unknown",
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
@@ -207,13 +300,10 @@ pub struct Hop {
     /// `eni-…`, `nat-…`, `igw-…`, `vpce-…`), or `internet` /
     /// `aws-service:<name>` for the world outside the snapshot.
     pub resource: String,
-    /// Component kind, kebab-case: `network-interface`, `security-group`,
-    /// `network-acl`, `route-table`, `subnet`, `nat-gateway`,
-    /// `internet-gateway`, `vpc-endpoint`, `efs-mount-target`, ...
-    pub kind: String,
-    /// What the component did: `allow`, `deny`, `route`, `deliver`,
-    /// `exit`, `translate`, `unknown`.
-    pub decision: String,
+    /// What the component is.
+    pub kind: Kind,
+    /// What the component did.
+    pub decision: Decision,
     /// The rule that decided, in words ("sg-0abc egress rule 2: tcp 443 to
     /// pl-63a5400a"). Empty when no rule is involved.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -224,7 +314,7 @@ pub struct Hop {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Blocker {
     pub resource: String,
-    pub kind: String,
+    pub kind: Kind,
     pub direction: Direction,
     /// Modelled on Reachability Analyzer explanation codes
     /// (`ENI_SG_RULES_MISMATCH`, `SUBNET_ACL_RESTRICTION`,
@@ -232,8 +322,9 @@ pub struct Blocker {
     /// does not model (`PRIVATE_DNS_DISABLED`, `MISSING_DATA`, ...): one
     /// enum, [`Code`].
     pub code: Code,
-    /// One line: why this component stops (part of) the flow.
-    pub reason: String,
+    /// Why, as data: the reports (and the JSON's `reason` string) put it
+    /// in words. Blockers are grouped and fixed by it, never by its words.
+    pub reason: Reason,
 }
 
 /// How much a failing query matters.
@@ -424,6 +515,28 @@ mod tests {
         let mut by_ord = Code::ALL.to_vec();
         by_ord.sort();
         assert_eq!(by_ord, Code::ALL.to_vec());
+    }
+
+    #[test]
+    fn kinds_and_decisions_are_unique_sorted_and_spelled_as_serde_writes_them() {
+        fn check<T: Copy + Ord + std::fmt::Debug + Serialize + serde::de::DeserializeOwned>(
+            all: &[T],
+            name: fn(T) -> &'static str,
+        ) {
+            let names: BTreeSet<&str> = all.iter().map(|k| name(*k)).collect();
+            assert_eq!(names.len(), all.len(), "two share a name");
+            let mut sorted = all.to_vec();
+            sorted.sort_by_key(|k| name(*k));
+            assert_eq!(sorted, all.to_vec(), "declaration order is not name order");
+            for k in all {
+                let json = serde_json::to_string(k).unwrap();
+                assert_eq!(json, format!("\"{}\"", name(*k)));
+                assert_eq!(serde_json::from_str::<T>(&json).unwrap(), *k);
+                assert!(name(*k).chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            }
+        }
+        check(Kind::ALL, Kind::as_str);
+        check(Decision::ALL, Decision::as_str);
     }
 
     #[test]

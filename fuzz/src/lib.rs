@@ -111,10 +111,14 @@ pub fn engine_target(data: &[u8]) {
         let again = engine::evaluate(&topo, &src, &dst, &flow, &spec.settings());
         assert_eq!(r, again, "trace is deterministic");
     }
-    // The report must survive its own JSON.
+    // The report must survive its own JSON. (What the JSON leaves out on
+    // purpose, a blocker's structured subject, is not compared.)
     let text = serde_json::to_string(&report).expect("report to JSON");
     let back: Report = serde_json::from_str(&text).expect("report from JSON");
-    assert_eq!(back, report);
+    assert_eq!(
+        serde_json::to_string(&back).expect("report to JSON again"),
+        text
+    );
 }
 
 /// Deleting a resource that something may reference never turns a

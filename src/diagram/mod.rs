@@ -37,6 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::engine::{endpoint_service_name, Blocker, Direction, Verdict};
 use crate::explain::{app_eni_owner, nat_route, public_route};
 use crate::findings::Code;
+use crate::findings::{Decision, Kind as HopKind};
 use crate::graph::{EniRole, Topology};
 use crate::query::sources::{self, AuditSource, Origin};
 use crate::query::{Destination, Query};
@@ -890,14 +891,16 @@ impl<'a> Builder<'a> {
     /// endpoint, NAT or internet gateway, mount target or app on the path.
     fn destination(&self, d: &Domain, r: &QueryResult) -> Option<String> {
         for h in &r.path {
-            match h.kind.as_str() {
-                "vpc-endpoint" if self.nodes.contains_key(&format!("vpce:{}", h.resource)) => {
+            match h.kind {
+                HopKind::VpcEndpoint
+                    if self.nodes.contains_key(&format!("vpce:{}", h.resource)) =>
+                {
                     return Some(format!("vpce:{}", h.resource))
                 }
-                "nat-gateway" => return Some(format!("nat:{}", h.resource)),
-                "internet-gateway" => return Some(format!("igw:{}", h.resource)),
-                "efs-mount-target" => return Some(format!("fsmt:{}", h.resource)),
-                "network-interface" if h.decision == "deliver" => {
+                HopKind::NatGateway => return Some(format!("nat:{}", h.resource)),
+                HopKind::InternetGateway => return Some(format!("igw:{}", h.resource)),
+                HopKind::EfsMountTarget => return Some(format!("fsmt:{}", h.resource)),
+                HopKind::NetworkInterface if h.decision == Decision::Deliver => {
                     if h.resource.starts_with("subnet-") {
                         return Some(format!("src:{}:{}", d.id, h.resource));
                     }
@@ -978,13 +981,13 @@ impl<'a> Builder<'a> {
     /// NACLs and route tables. Its rule and the reason go on that node.
     fn blocker_node(&mut self, d: &Domain, r: &QueryResult, b: &Blocker) -> String {
         let vpc = d.vpc_id.clone();
-        let direct = match b.kind.as_str() {
-            "vpc-endpoint" => Some(format!("vpce:{}", b.resource)),
-            "efs-file-system" => Some(format!("efs:{}", b.resource)),
-            "efs-mount-target" => Some(format!("fsmt:{}", b.resource)),
-            "nat-gateway" => Some(format!("nat:{}", b.resource)),
-            "internet-gateway" => Some(format!("igw:{}", b.resource)),
-            "network-interface" => self.app_eni_node(d, &b.resource),
+        let direct = match b.kind {
+            HopKind::VpcEndpoint => Some(format!("vpce:{}", b.resource)),
+            HopKind::EfsFileSystem => Some(format!("efs:{}", b.resource)),
+            HopKind::EfsMountTarget => Some(format!("fsmt:{}", b.resource)),
+            HopKind::NatGateway => Some(format!("nat:{}", b.resource)),
+            HopKind::InternetGateway => Some(format!("igw:{}", b.resource)),
+            HopKind::NetworkInterface => self.app_eni_node(d, &b.resource),
             _ => None,
         };
         let dir = match b.direction {
@@ -996,7 +999,9 @@ impl<'a> Builder<'a> {
             .path
             .iter()
             .chain(&r.return_path)
-            .find(|h| h.resource == b.resource && h.decision != "allow" && !h.rule.is_empty())
+            .find(|h| {
+                h.resource == b.resource && h.decision != Decision::Allow && !h.rule.is_empty()
+            })
             .map(|h| h.rule.clone());
         let key = match direct.filter(|k| self.nodes.contains_key(k)) {
             Some(k) => k,
@@ -1061,12 +1066,12 @@ impl<'a> Builder<'a> {
     }
 
     fn blocker_kind(&self, b: &Blocker) -> String {
-        match b.kind.as_str() {
-            "security-group" => match self.topo.security_group(&b.resource) {
+        match b.kind {
+            HopKind::SecurityGroup => match self.topo.security_group(&b.resource) {
                 Some(g) if !g.name.is_empty() => format!("security group {}", g.name),
                 _ => "security group".to_string(),
             },
-            "network-acl" => {
+            HopKind::NetworkAcl => {
                 let azs: BTreeSet<String> = self
                     .topo
                     .nacl(&b.resource)
@@ -1081,7 +1086,7 @@ impl<'a> Builder<'a> {
                     )
                 }
             }
-            "route-table" => {
+            HopKind::RouteTable => {
                 let azs: BTreeSet<String> = self
                     .s
                     .subnets
@@ -1102,7 +1107,7 @@ impl<'a> Builder<'a> {
                     )
                 }
             }
-            other => other.replace('-', " "),
+            other => other.as_str().replace('-', " "),
         }
     }
 

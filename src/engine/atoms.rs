@@ -15,6 +15,8 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+use crate::findings::{AddrPart, Addrs};
+
 use super::space::{merge_intervals, Iv, ATOM_BASE, IPV4_MAX};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -273,33 +275,37 @@ impl Atoms {
             .collect()
     }
 
-    /// Human name of an address (atoms by label).
-    pub fn describe_addr(&self, a: u64) -> String {
+    /// An address by name (atoms by label).
+    pub fn addr_part(&self, a: u64) -> AddrPart {
         if a <= IPV4_MAX {
-            return Ipv4Addr::from(a as u32).to_string();
+            return AddrPart::Net(
+                Ipv4Net::new(Ipv4Addr::from(a as u32), 32).expect("valid prefix"),
+            );
         }
         match self.get(a) {
             Some(AtomKind::Virtual {
                 label, subnet_cidr, ..
-            }) => match subnet_cidr {
-                Some(c) => format!("{label} (an address in {c})"),
-                None => label.clone(),
+            }) => AddrPart::App {
+                label: label.clone(),
+                subnet_cidr: *subnet_cidr,
             },
-            Some(AtomKind::Service { service, region }) => {
-                format!("the public addresses of {service} in {region}")
-            }
-            None => format!("atom {a}"),
+            Some(AtomKind::Service { service, region }) => AddrPart::Service {
+                service: service.clone(),
+                region: region.clone(),
+            },
+            None => AddrPart::Atom(a),
         }
     }
 
-    /// Describe a set of address intervals in words (CIDRs where exact).
-    pub fn describe_set(&self, set: &[Iv]) -> String {
+    /// A set of address intervals by name (CIDRs where exact; at most 9
+    /// parts, then "...").
+    pub fn describe_set(&self, set: &[Iv]) -> Addrs {
         let mut parts = Vec::new();
         for iv in set {
             let mut lo = iv.lo;
             while lo <= iv.hi {
                 if lo > IPV4_MAX {
-                    parts.push(self.describe_addr(lo));
+                    parts.push(self.addr_part(lo));
                     lo += 1;
                     continue;
                 }
@@ -315,22 +321,18 @@ impl Atoms {
                 }
                 let size = 1u64 << (32 - len);
                 let net = Ipv4Net::new(Ipv4Addr::from(lo as u32), len).expect("valid prefix");
-                parts.push(if len == 32 {
-                    net.addr().to_string()
-                } else {
-                    net.to_string()
-                });
+                parts.push(AddrPart::Net(net));
                 lo += size;
                 if parts.len() > 8 {
                     break;
                 }
             }
             if parts.len() > 8 {
-                parts.push("...".into());
+                parts.push(AddrPart::More);
                 break;
             }
         }
-        parts.join(", ")
+        Addrs(parts)
     }
 }
 
@@ -386,6 +388,6 @@ mod tests {
             net_iv("10.0.0.0/24".parse().unwrap()),
             ip_iv("10.0.1.5".parse().unwrap()),
         ]);
-        assert_eq!(s, "10.0.0.0/24, 10.0.1.5");
+        assert_eq!(s.to_string(), "10.0.0.0/24, 10.0.1.5");
     }
 }

@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
-use crate::findings::Code;
+use crate::findings::{Code, Decision, Kind, Reason, Why};
 
 use super::result::{Blocker, Direction, Hop};
-use super::space::{Cube, Iv, Space, Transform, DST};
+use super::space::{Cube, Iv, Space, Transform, DST, SRC};
 
 /// Forward and reply transforms of the current leg.
 #[derive(Debug, Clone, Copy)]
@@ -57,17 +57,25 @@ impl Branch {
         b.ideal = self.ideal.restrict(DST, maybe);
         b
     }
+    /// The branch for the sources in `sure` (for certain) and `maybe`.
+    pub(super) fn restrict_src(&self, sure: &[Iv], maybe: &[Iv]) -> Branch {
+        let mut b = self.clone();
+        b.sure = self.sure.restrict(SRC, sure);
+        b.maybe = self.maybe.restrict(SRC, maybe);
+        b.ideal = self.ideal.restrict(SRC, maybe);
+        b
+    }
     pub(super) fn hop(
         &mut self,
         resource: &str,
-        kind: &str,
-        decision: &str,
+        kind: Kind,
+        decision: Decision,
         rule: impl Into<String>,
     ) {
         self.hops.push(Arc::new(Hop {
             resource: resource.to_string(),
-            kind: kind.to_string(),
-            decision: decision.to_string(),
+            kind,
+            decision,
             rule: rule.into(),
         }));
     }
@@ -81,17 +89,17 @@ impl Branch {
     pub(super) fn block(
         &mut self,
         resource: &str,
-        kind: &str,
+        kind: Kind,
         dir: Direction,
         code: Code,
-        reason: impl Into<String>,
+        why: Why,
     ) {
         self.blockers.push(Blocker {
             resource: resource.to_string(),
-            kind: kind.to_string(),
+            kind,
             direction: dir,
             code,
-            reason: reason.into(),
+            reason: Reason::new(why),
         });
     }
     /// The flow cannot go on here: nothing passes.

@@ -36,6 +36,7 @@ use super::atoms::{AddrMatch, AtomKind, Atoms};
 use super::result::Hop;
 use super::rules::{self, nacl_rules, sg_rule_admits, Admits, NaclRules};
 use super::space::{Cube, Iv, Space};
+use crate::findings::Decision;
 use crate::graph::Topology;
 use crate::snapshot::{NetworkAcl, RouteTable, SecurityGroup, SgRule};
 
@@ -80,7 +81,7 @@ pub struct Cache {
     /// ENI, say).
     sg_rule_atoms: HashMap<(usize, bool), Rc<Admits>>,
     /// NACL hops by (NACL direction, packets, decision).
-    nacl_hops: HashMap<(usize, Space, &'static str), Arc<Hop>>,
+    nacl_hops: HashMap<(usize, Space, Decision), Arc<Hop>>,
     /// Witness lines of security-group rules.
     sg_rule_text: HashMap<(usize, bool), Rc<str>>,
     /// The evaluation and the number of its atoms the maps above are for.
@@ -221,7 +222,7 @@ impl Cache {
         &mut self,
         nacl: &Rc<NaclRules>,
         leg: Space,
-        decision: &'static str,
+        decision: Decision,
         hop: impl FnOnce(&Space) -> Hop,
     ) -> Arc<Hop> {
         // `nacl` is kept in `self.nacl`: its address names it for the run.

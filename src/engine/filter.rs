@@ -5,8 +5,7 @@
 //! ([`Admits`], from `rules.rs` and the caches); this is where admitted
 //! packets turn into the branch's new spaces and the blocker's words.
 
-use crate::findings::Code;
-use crate::snapshot::Protocol;
+use crate::findings::{Code, Decision, Filter, Finding, Kind, Packets, Ports, Why};
 
 use super::branch::{leg_box, Branch};
 use super::env::Ctx;
@@ -26,10 +25,10 @@ impl Ctx<'_> {
         adm: &Admits,
         dir: Direction,
         resource: &str,
-        kind: &str,
+        kind: Kind,
         code: Code,
-        what: &dyn Fn() -> String,
-    ) -> &'static str {
+        filter: &dyn Fn() -> Filter,
+    ) -> Decision {
         // Only the packets this branch can present to the filter matter.
         let adm = &match leg_box(t, b) {
             Some(c) => adm.clip(&c),
@@ -60,7 +59,7 @@ impl Ctx<'_> {
             b.unknown = true;
             self.notes.insert(format!(
                 "{resource}: {} depends on data missing from the snapshot",
-                what()
+                filter()
             ));
         }
         let ideal_ok = if b.ideal == b.sure {
@@ -71,83 +70,67 @@ impl Ctx<'_> {
         if !b.ideal.is_subset_of(&ideal_ok) {
             let rejected = t.apply(&b.ideal.subtract(&ideal_ok)).subtract(&adm.sure);
             let leg_all = t.apply(&b.ideal);
-            let what = what();
-            let reason = if ideal_ok.is_empty() && !leg_all.meets(&adm.maybe) {
-                format!("{what} admits none of {}", self.describe_packets(&leg_all))
+            let (finding, packets) = if ideal_ok.is_empty() && !leg_all.meets(&adm.maybe) {
+                (Finding::AdmitsNone, self.describe_packets(&leg_all))
             } else if ideal_ok.is_empty() {
-                format!(
-                    "{what} cannot be shown to admit {} (missing data)",
-                    self.describe_packets(&leg_all)
-                )
+                (Finding::Unproven, self.describe_packets(&leg_all))
             } else {
-                format!("{what} does not admit {}", self.describe_packets(&rejected))
+                (Finding::Rejects, self.describe_packets(&rejected))
             };
-            b.block(resource, kind, dir, code, reason);
+            b.block(
+                resource,
+                kind,
+                dir,
+                code,
+                Why::Filter {
+                    filter: filter(),
+                    finding,
+                    packets,
+                },
+            );
         }
         // `new_maybe` is within `maybe`: all of it passes when they are
         // the same set.
         let decision = if b.maybe.is_empty() {
-            "not-reached"
+            Decision::NotReached
         } else if new_maybe.is_empty() {
-            "deny"
+            Decision::Deny
         } else if b.maybe == new_maybe || b.maybe.is_subset_of(&new_maybe) {
-            "allow"
+            Decision::Allow
         } else {
-            "partial"
+            Decision::Partial
         };
         b.sure = new_sure;
         b.maybe = new_maybe;
         decision
     }
 
-    pub(super) fn describe_packets(&self, s: &Space) -> String {
+    /// The packets of `s`, by field (a field that holds every value is
+    /// left out; ports only for TCP and UDP).
+    pub(super) fn describe_packets(&self, s: &Space) -> Packets {
         let protos = s.projection(PROTO);
-        let proto = protos
-            .iter()
-            .map(|iv| {
-                if *iv == Iv::new(0, 255) {
-                    "all traffic".to_string()
-                } else if iv.lo == iv.hi {
-                    Protocol::Number(iv.lo as u8).to_string()
-                } else {
-                    format!("protocols {}-{}", iv.lo, iv.hi)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("/");
         let has_ports = protos
             .iter()
             .all(|iv| iv.lo == iv.hi && (iv.lo == 6 || iv.lo == 17));
-        let mut out = proto;
-        let src = s.projection(SRC);
-        if src != vec![Iv::new(0, ADDR_MAX)] {
-            out.push_str(&format!(" from {}", self.atoms.describe_set(&src)));
+        let addrs = |d: usize| {
+            let v = s.projection(d);
+            (v != vec![Iv::new(0, ADDR_MAX)]).then(|| self.atoms.describe_set(&v))
+        };
+        let ports = |d: usize| {
+            let v = s.projection(d);
+            (has_ports && v != vec![Iv::new(0, 65535)]).then(|| ports_of(&v))
+        };
+        Packets {
+            protocols: protos.iter().map(|iv| (iv.lo as u8, iv.hi as u8)).collect(),
+            src: addrs(SRC),
+            src_ports: ports(SPORT),
+            dst: addrs(DST),
+            dst_ports: ports(DPORT),
         }
-        let sport = s.projection(SPORT);
-        if has_ports && sport != vec![Iv::new(0, 65535)] {
-            out.push_str(&format!(" port {}", describe_ports(&sport)));
-        }
-        let dst = s.projection(DST);
-        if dst != vec![Iv::new(0, ADDR_MAX)] {
-            out.push_str(&format!(" to {}", self.atoms.describe_set(&dst)));
-        }
-        let dport = s.projection(DPORT);
-        if has_ports && dport != vec![Iv::new(0, 65535)] {
-            out.push_str(&format!(" port {}", describe_ports(&dport)));
-        }
-        out
     }
 }
 
-pub(super) fn describe_ports(v: &[Iv]) -> String {
-    v.iter()
-        .map(|iv| {
-            if iv.lo == iv.hi {
-                iv.lo.to_string()
-            } else {
-                format!("{}-{}", iv.lo, iv.hi)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Port intervals as [`Ports`].
+pub(super) fn ports_of(v: &[Iv]) -> Ports {
+    Ports(v.iter().map(|iv| (iv.lo as u16, iv.hi as u16)).collect())
 }

@@ -11,10 +11,9 @@
 //! ([`Cache`]).
 //!
 //! Why the filled-in answer is exactly the answer for that label:
-//! - the engine does not branch on label content, except where it groups
-//!   blockers by the part of their reason before a keyword
-//!   ([`walk::SUBJECT_ENDS`]): labels containing a keyword are evaluated
-//!   directly;
+//! - the engine does not branch on label content: it only compares
+//!   strings that hold the label with others of the same evaluation (one
+//!   label), and groups blockers by their structured subject;
 //! - the placeholder is a NUL, which no label holds (checked) and no other
 //!   string an answer is made of: the snapshot is checked once when the
 //!   evaluator is made (memoisation is off if any of its strings holds a
@@ -33,8 +32,9 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::cache::Cache;
-use super::walk::{self, SUBJECT_ENDS};
+use super::walk;
 use super::{FlowSpec, Hop, PathResult, Settings, Source, Target, VirtualEni};
+use crate::findings::{Absent, AddrPart, Addrs, Filter, Packets, Reason, Why};
 use crate::graph::Topology;
 use crate::snapshot::{PortRange, Protocol};
 
@@ -197,7 +197,7 @@ impl<'a> Evaluator<'a> {
 /// The question behind a virtual source's flow; `None` when its answer
 /// may depend on the label's content.
 fn key(v: &VirtualEni, dst: &Target, flow: &FlowSpec) -> Option<Key> {
-    if v.label.contains(PLACEHOLDER) || SUBJECT_ENDS.iter().any(|k| v.label.contains(k)) {
+    if v.label.contains(PLACEHOLDER) {
         return None;
     }
     // Strings that are not the snapshot's (query files name the service).
@@ -244,7 +244,7 @@ fn target_holds_placeholder(dst: &Target) -> bool {
 }
 
 fn hop_holds(h: &Hop, c: char) -> bool {
-    h.resource.contains(c) || h.kind.contains(c) || h.decision.contains(c) || h.rule.contains(c)
+    h.resource.contains(c) || h.rule.contains(c)
 }
 
 /// One `Arc` per distinct hop given out by an [`Evaluator`]; every hop in
@@ -295,8 +295,8 @@ impl Interner {
         }
         let f = Arc::new(Hop {
             resource: put(&h.resource, label),
-            kind: put(&h.kind, label),
-            decision: put(&h.decision, label),
+            kind: h.kind,
+            decision: h.decision,
             rule: put(&h.rule, label),
         });
         by_label.insert(label.to_string(), Arc::clone(&f));
@@ -309,6 +309,83 @@ impl Interner {
         for h in r.path.iter_mut().chain(r.return_path.iter_mut()) {
             *h = self.intern(h);
         }
+    }
+}
+
+/// A blocker's reason with `label` filled in: the names that may be the
+/// source's are a security-group filter's owner and app addresses.
+fn fill_why(w: &Why, label: &str) -> Why {
+    let addrs = |a: &Addrs| {
+        Addrs(
+            a.0.iter()
+                .map(|p| match p {
+                    AddrPart::App {
+                        label: l,
+                        subnet_cidr,
+                    } => AddrPart::App {
+                        label: put(l, label),
+                        subnet_cidr: *subnet_cidr,
+                    },
+                    other => other.clone(),
+                })
+                .collect(),
+        )
+    };
+    match w {
+        Why::Filter {
+            filter,
+            finding,
+            packets,
+        } => Why::Filter {
+            filter: match filter {
+                Filter::Groups {
+                    egress,
+                    owner,
+                    groups,
+                } => Filter::Groups {
+                    egress: *egress,
+                    owner: put(owner, label),
+                    groups: groups.clone(),
+                },
+                other => other.clone(),
+            },
+            finding: *finding,
+            packets: Packets {
+                protocols: packets.protocols.clone(),
+                src: packets.src.as_ref().map(addrs),
+                src_ports: packets.src_ports.clone(),
+                dst: packets.dst.as_ref().map(addrs),
+                dst_ports: packets.dst_ports.clone(),
+            },
+        },
+        Why::NoRoute { table, subnet, to } => Why::NoRoute {
+            table: table.clone(),
+            subnet: subnet.clone(),
+            to: addrs(to),
+        },
+        Why::NoOwner { to } => Why::NoOwner { to: addrs(to) },
+        Why::Absent(Absent::AppSubnet { subnet, of }) => Why::Absent(Absent::AppSubnet {
+            subnet: subnet.clone(),
+            of: put(of, label),
+        }),
+        Why::NoSubnet { to, vpc } => Why::NoSubnet {
+            to: addrs(to),
+            vpc: vpc.clone(),
+        },
+        Why::ReplyRoute {
+            table,
+            subnet,
+            to,
+            via,
+            igw,
+        } => Why::ReplyRoute {
+            table: table.clone(),
+            subnet: subnet.clone(),
+            to: addrs(to),
+            via: via.clone(),
+            igw: igw.clone(),
+        },
+        other => other.clone(),
     }
 }
 
@@ -367,10 +444,13 @@ impl Template {
                 .iter()
                 .map(|b| super::Blocker {
                     resource: put(&b.resource, label),
-                    kind: put(&b.kind, label),
+                    kind: b.kind,
                     direction: b.direction,
                     code: b.code,
-                    reason: put(&b.reason, label),
+                    reason: Reason {
+                        why: fill_why(&b.reason.why, label),
+                        more: b.reason.more,
+                    },
                 })
                 .collect(),
             path,
@@ -580,8 +660,8 @@ mod tests {
     fn hop(rule: &str) -> Arc<Hop> {
         Arc::new(Hop {
             resource: "subnet-1".into(),
-            kind: "virtual-app-eni".into(),
-            decision: "send".into(),
+            kind: crate::findings::Kind::VirtualAppEni,
+            decision: crate::findings::Decision::Send,
             rule: rule.into(),
         })
     }

@@ -20,7 +20,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::findings::Code;
+use crate::findings::{Code, Decision, Kind, Why};
 use crate::graph::Topology;
 use crate::snapshot::Protocol;
 
@@ -29,7 +29,7 @@ use super::branch::{Branch, PLAIN};
 use super::cache::Cache;
 use super::devices::{At, Step};
 use super::env::Ctx;
-use super::filter::describe_ports;
+use super::filter::ports_of;
 use super::resolve::Resolved;
 use super::result::{Blocker, Direction, PathResult, Verdict};
 use super::space::{Iv, Space, DPORT, DST, FULL, PROTO, SPORT, SRC};
@@ -129,8 +129,8 @@ impl<'a> Ctx<'a> {
             Some(InjectAt::Vpc(v)) => {
                 b.hop(
                     v,
-                    "vpc",
-                    "inject",
+                    Kind::Vpc,
+                    Decision::Inject,
                     format!("packet from {} at the VPC router", srci.label),
                 );
                 first.push(Step::Next(
@@ -145,10 +145,10 @@ impl<'a> Ctx<'a> {
                 // A virtual app ENI has no id yet: its hop names the subnet
                 // it would be created in, and reasons name it by its label.
                 let (kind, owner) = match src {
-                    Source::Virtual(v) => ("virtual-app-eni", v.label.clone()),
-                    _ => ("network-interface", srci.resource.clone()),
+                    Source::Virtual(v) => (Kind::VirtualAppEni, v.label.clone()),
+                    _ => (Kind::NetworkInterface, srci.resource.clone()),
                 };
-                b.hop(&srci.resource, kind, "send", srci.label.clone());
+                b.hop(&srci.resource, kind, Decision::Send, srci.label.clone());
                 let subnet = srci.subnet.clone().unwrap_or_default();
                 if let Some(groups) = &srci.groups {
                     self.sg_filter(&mut b, groups, true, &owner);
@@ -219,11 +219,13 @@ impl<'a> Ctx<'a> {
                     a.resource == b.resource
                         && a.direction == b.direction
                         && a.code == b.code
-                        && reason_subject(&a.reason) == reason_subject(&b.reason)
+                        && same_rule_set(a, &b)
                 };
                 match merged.iter_mut().find(|(a, _)| same(a)) {
+                    // Told apart by what they say: two rejected packet
+                    // sets that read the same are one.
                     Some((a, n)) => {
-                        if a.reason != b.reason {
+                        if a.reason.why.to_string() != b.reason.why.to_string() {
                             *n += 1;
                         }
                     }
@@ -233,12 +235,7 @@ impl<'a> Ctx<'a> {
             merged
                 .into_iter()
                 .map(|(mut b, n)| {
-                    if n > 0 {
-                        b.reason.push_str(&format!(
-                            " (and the same for {n} more destination address{})",
-                            if n == 1 { "" } else { "es" }
-                        ));
-                    }
+                    b.reason.more = n;
                     b
                 })
                 .collect()
@@ -294,12 +291,12 @@ impl<'a> Ctx<'a> {
         let os = orig.projection(SPORT);
         let ks = ok.projection(SPORT);
         if os != ks {
-            parts.push(format!("from source ports {}", describe_ports(&ks)));
+            parts.push(format!("from source ports {}", ports_of(&ks)));
         }
         let op = orig.projection(DPORT);
         let kp = ok.projection(DPORT);
         if op != kp {
-            parts.push(format!("to ports {}", describe_ports(&kp)));
+            parts.push(format!("to ports {}", ports_of(&kp)));
         }
         if parts.is_empty() {
             "part of the flow space".to_string()
@@ -320,22 +317,18 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Where the subject of a blocker's reason ends (see `reason_subject`).
-/// The only place the engine reads the content of a label (a virtual ENI's
-/// label can be part of a subject): `memo` evaluates labels holding one of
-/// these directly.
-pub(super) const SUBJECT_ENDS: [&str; 3] = [" admits", " does not", " cannot"];
-
-/// The part of a blocker's reason that names the rule set ("acl-1
-/// outbound (subnet-a)"), so one component's distinct rule sets stay
-/// separate while the same rule set met on several branches is listed once.
-fn reason_subject(reason: &str) -> &str {
-    SUBJECT_ENDS
-        .iter()
-        .filter_map(|k| reason.find(k))
-        .min()
-        .map(|i| &reason[..i])
-        .unwrap_or(reason)
+/// Whether two blockers of one component stand for the same rule set: the
+/// same filter (one NACL direction at one subnet, one ENI's groups in one
+/// direction), whatever packets each branch found it to reject; other
+/// blockers when they say the same. So one component's distinct rule sets
+/// stay separate while the same rule set met on several branches (one per
+/// endpoint ENI) is listed once.
+fn same_rule_set(a: &Blocker, b: &Blocker) -> bool {
+    match (&a.reason.why, &b.reason.why) {
+        (Why::Filter { filter: fa, .. }, Why::Filter { filter: fb, .. }) => fa == fb,
+        (Why::Filter { .. }, _) | (_, Why::Filter { .. }) => false,
+        (wa, wb) => wa.to_string() == wb.to_string(),
+    }
 }
 
 /// Protocol, source-port and destination-port dims of the requested flow.

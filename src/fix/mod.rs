@@ -19,7 +19,7 @@ pub mod recipes;
 use ipnet::Ipv4Net;
 
 use crate::engine::{endpoint_service_name, Blocker, Direction, Settings};
-use crate::findings::Code;
+use crate::findings::{Absent, Code, Filter, Finding, Kind, Why};
 use crate::graph::Topology;
 use crate::query::{sources, Destination, Query};
 use crate::report::{QueryResult, Remediation};
@@ -178,7 +178,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A hop resource of a kind on the forward path.
-    fn hop(&self, kind: &str) -> Option<&'a str> {
+    fn hop(&self, kind: Kind) -> Option<&'a str> {
         self.r
             .path
             .iter()
@@ -191,7 +191,7 @@ impl<'a> Cx<'a> {
         self.r
             .path
             .iter()
-            .filter(|h| h.kind == "vpc-endpoint" || h.kind == "dns")
+            .filter(|h| matches!(h.kind, Kind::VpcEndpoint | Kind::Dns))
             .filter_map(|h| self.topo.endpoint(&h.resource))
             .find(|e| e.endpoint_type == EndpointType::Interface)
     }
@@ -333,22 +333,18 @@ impl<'a> Cx<'a> {
     // --------------------------------------------------- security groups ----
 
     fn security_group(&self, b: &Blocker) -> Vec<Remediation> {
-        if b.reason.contains("cannot be shown to admit") {
-            return Vec::new(); // missing data, not a wrong rule
-        }
-        let region = self.region();
-        let ingress = if b.reason.starts_with("ingress of ") {
-            true
-        } else if b.reason.starts_with("egress of ") {
-            false
-        } else {
-            !self.r.source.security_group_ids.contains(&b.resource)
+        let (ingress, owner) = match &b.reason.why {
+            Why::Filter {
+                finding: Finding::Unproven,
+                ..
+            } => return Vec::new(), // missing data, not a wrong rule
+            Why::Filter {
+                filter: Filter::Groups { egress, owner, .. },
+                ..
+            } => (!egress, owner.as_str()),
+            _ => (!self.r.source.security_group_ids.contains(&b.resource), ""),
         };
-        let owner = b
-            .reason
-            .split_once(" of ")
-            .map(|(_, rest)| rest.split(" (").next().unwrap_or(rest))
-            .unwrap_or("");
+        let region = self.region();
         let (proto, ports) = (self.protocol(), self.ports());
         let flow = if proto.has_ports() {
             format!("{proto} {ports}")
@@ -424,7 +420,7 @@ impl<'a> Cx<'a> {
             ),
             Some(Destination::EfsMountTarget) => {
                 let mt = self
-                    .hop("efs-mount-target")
+                    .hop(Kind::EfsMountTarget)
                     .and_then(|m| self.topo.mount_target(m));
                 let g = mt
                     .and_then(|m| m.security_group_ids.as_ref())
@@ -481,17 +477,12 @@ impl<'a> Cx<'a> {
         let Some(acl) = self.topo.nacl(&b.resource) else {
             return Vec::new();
         };
-        let rest = b
-            .reason
-            .strip_prefix(&acl.id)
-            .unwrap_or(&b.reason)
-            .trim_start();
-        let egress = if rest.starts_with("outbound") {
-            true
-        } else if rest.starts_with("inbound") {
-            false
-        } else {
-            return Vec::new();
+        let egress = match &b.reason.why {
+            Why::Filter {
+                filter: Filter::Acl { egress, .. },
+                ..
+            } => *egress,
+            _ => return Vec::new(),
         };
         let forward = b.direction == Direction::Forward;
         // Towards the source: requests arriving at a downstream subnet, or
@@ -779,10 +770,15 @@ impl<'a> Cx<'a> {
             return Vec::new();
         };
         let region = self.region();
+        let Why::Blackhole {
+            destination,
+            target,
+        } = &b.reason.why
+        else {
+            return Vec::new();
+        };
         let Some(route) = rt.routes.iter().find(|x| {
-            !x.active
-                && b.reason
-                    .contains(&format!("route {} -> {}", x.destination, x.target.id()))
+            !x.active && x.destination.to_string() == *destination && x.target.id() == target
         }) else {
             return Vec::new();
         };
@@ -829,9 +825,9 @@ impl<'a> Cx<'a> {
                 )
                 .build()
         };
-        let cmds = if id.starts_with("subnet-") && b.reason.contains("network ACL") {
+        let cmds = if matches!(b.reason.why, Why::Absent(Absent::NetworkAcl(_))) {
             vec![by_subnet("describe-network-acls")]
-        } else if id.starts_with("subnet-") && b.reason.contains("route table") {
+        } else if matches!(b.reason.why, Why::Absent(Absent::RouteTable(_))) {
             vec![by_subnet("describe-route-tables")]
         } else if id.starts_with("subnet-") {
             vec![describe("ec2", "describe-subnets", "subnet-ids")]

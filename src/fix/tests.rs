@@ -409,10 +409,14 @@ fn unavailable_endpoint_is_recreated() {
     );
     r.blocked_at = vec![Blocker {
         resource: "vpce-api".into(),
-        kind: "vpc-endpoint".into(),
+        kind: crate::findings::Kind::VpcEndpoint,
         direction: Direction::Forward,
         code: Code::BadState,
-        reason: "vpce-api is failed (must be available)".into(),
+        reason: crate::findings::Why::State {
+            id: "vpce-api".into(),
+            state: "failed".into(),
+        }
+        .into(),
     }];
     let f = for_result(
         &topo,

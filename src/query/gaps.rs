@@ -217,10 +217,10 @@ fn degrade(f: Fields<'_>, gaps: &[&Gap]) {
                 .zip(&said)
                 .map(|(g, reason)| Blocker {
                     resource: g.resource.clone().unwrap_or_else(|| g.api.clone()),
-                    kind: "collection-gap".into(),
+                    kind: crate::findings::Kind::CollectionGap,
                     direction: Direction::Forward,
                     code: Code::MissingData,
-                    reason: reason.clone(),
+                    reason: crate::findings::Why::Text(reason.clone()).into(),
                 })
                 .collect();
         }

@@ -600,10 +600,14 @@ fn efs_destination(idx: &Index<'_>, domain: &Domain, src: &AuditSource, query: &
                 None,
                 vec![Blocker {
                     resource: fs.to_string(),
-                    kind: "efs-file-system".into(),
+                    kind: crate::findings::Kind::EfsFileSystem,
                     direction: Direction::Forward,
                     code: Code::EfsNoMountTargetInAz,
-                    reason: format!("{fs} has no mount target in {az} (F3)"),
+                    reason: crate::findings::Why::NoMountTarget {
+                        fs: fs.to_string(),
+                        az: az.to_string(),
+                    }
+                    .into(),
                 }],
             ),
         };
@@ -868,7 +872,7 @@ mod tests {
         assert_eq!(result.verdict, Verdict::Blocked);
         assert_eq!(result.blocked_at[0].code, Code::EfsNoMountTargetInAz);
         assert_eq!(
-            result.blocked_at[0].reason,
+            result.blocked_at[0].reason.to_string(),
             "fs-1 has no mount target in eu-west-1c (F3)"
         );
         assert_eq!(result.blocked_at[0].resource, "fs-1");

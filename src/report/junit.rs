@@ -543,7 +543,7 @@ mod tests {
         let mut r = sample();
         let nasty = "a & b <c> \"d\" 'e'\nline2 ]]> \u{7}";
         Arc::make_mut(&mut r.results[2].source).name = nasty.into();
-        r.results[2].blocked_at[0].reason = nasty.into();
+        r.results[2].blocked_at[0].reason = crate::findings::Why::Text(nasty.into()).into();
         let text = xml(&r);
         let doc = roxmltree::Document::parse(&text).unwrap();
         let case = doc

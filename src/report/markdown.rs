@@ -29,6 +29,7 @@ use super::{
     RenderOptions, Report,
 };
 use crate::engine::{Direction, Hop, Verdict};
+use crate::findings::Decision;
 use crate::snapshot::{Diagnostic, Level};
 
 /// Characters at most (GitHub's comment limit is 65,536; the rest is
@@ -309,7 +310,7 @@ fn failing_block(group: &[&QueryResult], q: Option<&QueryInfo>) -> String {
                 "- {} {}{dir}: {}",
                 code(&b.resource),
                 code(b.code.as_str()),
-                inline(&b.reason)
+                inline(&b.reason.to_string())
             ));
         }
         parts.push(lines.join("\n"));
@@ -727,15 +728,15 @@ fn hop_rows(hops: &[Arc<Hop>]) -> Vec<String> {
         "|---|---|---|---|---|".to_string(),
     ];
     for (i, h) in hops.iter().enumerate() {
-        let decision = match h.decision.as_str() {
-            "deny" => "**deny**".to_string(),
-            d => inline(d),
+        let decision = match h.decision {
+            Decision::Deny => "**deny**".to_string(),
+            d => inline(d.as_str()),
         };
         out.push(format!(
             "| {} | {} | {} | {decision} | {} |",
             i + 1,
             code(&h.resource),
-            inline(&h.kind),
+            inline(h.kind.as_str()),
             inline(&h.rule)
         ));
     }
@@ -778,9 +779,9 @@ pub fn render_trace(t: &TraceReport, w: &mut dyn io::Write) -> io::Result<()> {
             lines.push(format!(
                 "- {} {} {}{dir}: {}",
                 code(&b.resource),
-                inline(&b.kind),
+                inline(b.kind.as_str()),
                 code(b.code.as_str()),
-                inline(&b.reason)
+                inline(&b.reason.to_string())
             ));
         }
         parts.push(lines.join("\n"));
@@ -906,15 +907,15 @@ mod tests {
                 verdict: Verdict::Blocked,
                 blocked_at: vec![Blocker {
                     resource: "sg-1".into(),
-                    kind: "security-group".into(),
+                    kind: crate::findings::Kind::SecurityGroup,
                     direction: Direction::Return,
                     code: Code::EniSgRulesMismatch,
-                    reason: "no rule | allows it".into(),
+                    reason: crate::findings::Why::Text("no rule | allows it".into()).into(),
                 }],
                 path: vec![Arc::new(Hop {
                     resource: "eni-1".into(),
-                    kind: "network-interface".into(),
-                    decision: "deny".into(),
+                    kind: crate::findings::Kind::NetworkInterface,
+                    decision: crate::findings::Decision::Deny,
                     rule: "a|b".into(),
                 })],
                 return_path: vec![],

@@ -440,17 +440,21 @@ pub(crate) mod tests {
         blocked.blocked_at = vec![
             Blocker {
                 resource: "sg-1".into(),
-                kind: "security-group".into(),
+                kind: crate::findings::Kind::SecurityGroup,
                 direction: Direction::Forward,
                 code: Code::EniSgRulesMismatch,
-                reason: "no egress rule of sg-1 allows tcp 2049".into(),
+                reason: crate::findings::Why::Text("no egress rule of sg-1 allows tcp 2049".into())
+                    .into(),
             },
             Blocker {
                 resource: "acl-1".into(),
-                kind: "network-acl".into(),
+                kind: crate::findings::Kind::NetworkAcl,
                 direction: Direction::Return,
                 code: Code::SubnetAclRestriction,
-                reason: "acl-1 inbound rule 100 denies the reply".into(),
+                reason: crate::findings::Why::Text(
+                    "acl-1 inbound rule 100 denies the reply".into(),
+                )
+                .into(),
             },
         ];
         let mut unknown = result(

@@ -49,6 +49,7 @@ use super::{
     Remediation, RenderOptions, Report, Summary,
 };
 use crate::engine::{Blocker, Hop, Verdict};
+use crate::findings::Decision;
 use crate::snapshot::{Diagnostic, Level};
 
 /// The `$schema` the log declares: the OASIS publication of SARIF 2.1.0
@@ -552,9 +553,9 @@ fn thread_flow(id: &'static str, label: &str, hops: &[Arc<Hop>]) -> Option<Threa
                     )],
                     message: Text::plain(finding::hop_line(h)),
                 },
-                kinds: match h.decision.as_str() {
-                    "deny" => vec!["danger"],
-                    "unknown" => vec!["unknown"],
+                kinds: match h.decision {
+                    Decision::Deny => vec!["danger"],
+                    Decision::Unknown => vec!["unknown"],
                     _ => vec![],
                 },
                 execution_order: i + 1,

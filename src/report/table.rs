@@ -109,7 +109,7 @@ fn table(results: &[&QueryResult], opts: &RenderOptions) -> Table {
         if let Some(part) = &r.reachable_part {
             why.push(format!("reachable {part}"));
         }
-        why.extend(r.blocked_at.iter().map(|b| b.reason.clone()));
+        why.extend(r.blocked_at.iter().map(|b| b.reason.to_string()));
         if why.is_empty() && r.verdict != Verdict::Reachable {
             why.extend(r.notes.first().cloned());
         }
@@ -188,7 +188,7 @@ fn grouped_table(
             if let Some(part) = &first.reachable_part {
                 why.push(format!("reachable {part}"));
             }
-            why.extend(first.blocked_at.iter().map(|b| b.reason.clone()));
+            why.extend(first.blocked_at.iter().map(|b| b.reason.to_string()));
             if why.is_empty() && verdict != Verdict::Reachable {
                 why.extend(first.notes.first().cloned());
             }

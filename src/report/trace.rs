@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{json::write_pretty, RenderOptions, REPORT_SCHEMA_VERSION};
 use crate::engine::{Blocker, Hop, PathResult, Verdict};
+use crate::findings::Decision;
 use crate::snapshot::Diagnostic;
 
 /// The flow a trace checked, in words.
@@ -90,16 +91,16 @@ fn hops(hops: &[Arc<Hop>], opts: &RenderOptions) -> Table {
     let mut t = new_table(opts);
     t.set_header(["#", "resource", "kind", "decision", "rule"]);
     for (i, h) in hops.iter().enumerate() {
-        let decision = Cell::new(&h.decision);
-        let decision = match (opts.color, h.decision.as_str()) {
-            (true, "deny") => decision.fg(Color::Red),
-            (true, "unknown") => decision.fg(Color::DarkGrey),
+        let decision = Cell::new(h.decision);
+        let decision = match (opts.color, h.decision) {
+            (true, Decision::Deny) => decision.fg(Color::Red),
+            (true, Decision::Unknown) => decision.fg(Color::DarkGrey),
             _ => decision,
         };
         t.add_row(vec![
             Cell::new(i + 1),
             Cell::new(&h.resource),
-            Cell::new(&h.kind),
+            Cell::new(h.kind),
             decision,
             Cell::new(&h.rule),
         ]);
@@ -159,11 +160,11 @@ pub fn render_table(
                 crate::engine::Direction::Return => "return",
             };
             b.add_row(vec![
-                &x.resource,
-                &x.kind,
-                direction,
-                x.code.as_str(),
-                &x.reason,
+                x.resource.clone(),
+                x.kind.to_string(),
+                direction.to_string(),
+                x.code.to_string(),
+                x.reason.to_string(),
             ]);
         }
         writeln!(w, "{b}")?;
@@ -196,15 +197,16 @@ mod tests {
                 verdict: Verdict::Blocked,
                 blocked_at: vec![Blocker {
                     resource: "sg-1".into(),
-                    kind: "security-group".into(),
+                    kind: crate::findings::Kind::SecurityGroup,
                     direction: Direction::Forward,
                     code: Code::EniSgRulesMismatch,
-                    reason: "no egress rule allows tcp 443".into(),
+                    reason: crate::findings::Why::Text("no egress rule allows tcp 443".into())
+                        .into(),
                 }],
                 path: vec![Arc::new(Hop {
                     resource: "eni-1".into(),
-                    kind: "network-interface".into(),
-                    decision: "deny".into(),
+                    kind: crate::findings::Kind::NetworkInterface,
+                    decision: crate::findings::Decision::Deny,
                     rule: "".into(),
                 })],
                 return_path: vec![],

@@ -11,6 +11,7 @@
 //! destination is chosen (`query::sources`); here the security group codes
 //! of `sg.rs` apply.
 
+use crate::findings::Kind;
 use crate::graph::Topology;
 use crate::snapshot::NetworkInterface;
 
@@ -24,11 +25,11 @@ pub(super) fn owner(topo: &Topology, e: &NetworkInterface, mt: &str) -> Owner {
     } else {
         Some(e.security_group_ids.clone())
     };
-    (
+    Owner::new(
         e.subnet_id.clone(),
         groups,
         mt.to_string(),
-        "efs-mount-target",
+        Kind::EfsMountTarget,
         format!("{} of {mt}", e.id),
     )
 }

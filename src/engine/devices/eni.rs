@@ -14,7 +14,7 @@
 //! Out of scope: `ENI_SOURCE_DEST_CHECK_RESTRICTION` (appliance ENIs are a
 //! route target that leaves the snapshot, `leaves.rs`), `ENI_ADDRESS_RESTRICTION`.
 
-use crate::findings::Code;
+use crate::findings::{Absent, Code, Decision, Kind, Why};
 use crate::graph::EniRole;
 
 use super::super::branch::Branch;
@@ -23,9 +23,36 @@ use super::super::result::Direction;
 use super::super::space::Space;
 use super::{efs_mount_target, interface_endpoint, Step};
 
-/// What receives a delivered flow: (subnet, groups (None = unknown),
-/// resource id, kind, witness text).
-pub(super) type Owner = (String, Option<Vec<String>>, String, &'static str, String);
+/// What receives a delivered flow.
+pub(super) struct Owner {
+    /// The subnet it sits in.
+    pub subnet: String,
+    /// Its security groups (`None`: not captured).
+    pub groups: Option<Vec<String>>,
+    /// The component the hop names (the endpoint, not its ENI).
+    pub resource: String,
+    pub kind: Kind,
+    /// The hop's witness text.
+    pub text: String,
+}
+
+impl Owner {
+    pub(super) fn new(
+        subnet: String,
+        groups: Option<Vec<String>>,
+        resource: String,
+        kind: Kind,
+        text: String,
+    ) -> Owner {
+        Owner {
+            subnet,
+            groups,
+            resource,
+            kind,
+            text,
+        }
+    }
+}
 
 impl Ctx<'_> {
     pub(super) fn deliver_to(
@@ -38,11 +65,11 @@ impl Ctx<'_> {
         let topo = self.topo;
         let info: Option<Owner> = if owner.starts_with("virtual:") {
             self.virtual_dst.clone().map(|(_, s, g, l)| {
-                (
+                Owner::new(
                     s.clone(),
                     Some(g),
                     s,
-                    "network-interface",
+                    Kind::NetworkInterface,
                     format!("{l} (new app ENI)"),
                 )
             })
@@ -50,45 +77,52 @@ impl Ctx<'_> {
             match topo.eni_role(owner) {
                 Some(EniRole::VpcEndpoint(ep)) => Some(interface_endpoint::owner(topo, e, ep)),
                 Some(EniRole::MountTarget(mt)) => Some(efs_mount_target::owner(topo, e, mt)),
-                Some(EniRole::NatGateway(n)) => Some((
+                Some(EniRole::NatGateway(n)) => Some(Owner::new(
                     e.subnet_id.clone(),
                     None,
                     n.clone(),
-                    "nat-gateway",
+                    Kind::NatGateway,
                     format!("{owner} of {n}"),
                 )),
-                None => Some((
+                None => Some(Owner::new(
                     e.subnet_id.clone(),
                     Some(e.security_group_ids.clone()),
                     owner.to_string(),
-                    "network-interface",
+                    Kind::NetworkInterface,
                     owner.to_string(),
                 )),
             }
         } else if let Some(i) = topo.instance(owner) {
             i.subnet_id.clone().map(|s| {
-                (
+                Owner::new(
                     s,
                     Some(i.security_group_ids.clone()),
                     owner.to_string(),
-                    "instance",
+                    Kind::Instance,
                     owner.to_string(),
                 )
             })
-        } else if let Some(m) = topo.mount_target(owner) {
-            Some((
-                m.subnet_id.clone(),
-                m.security_group_ids.clone(),
-                owner.to_string(),
-                "efs-mount-target",
-                owner.to_string(),
-            ))
         } else {
-            None
+            topo.mount_target(owner).map(|m| {
+                Owner::new(
+                    m.subnet_id.clone(),
+                    m.security_group_ids.clone(),
+                    owner.to_string(),
+                    Kind::EfsMountTarget,
+                    owner.to_string(),
+                )
+            })
         };
-        let Some((dsub, groups, resource, kind, text)) = info else {
-            let msg = format!("{owner} has no subnet in the snapshot");
-            out.push(self.not_captured(b, owner, "network-interface", msg));
+        let Some(Owner {
+            subnet: dsub,
+            groups,
+            resource,
+            kind,
+            text,
+        }) = info
+        else {
+            let absent = Absent::Subnet(owner.to_string());
+            out.push(self.not_captured(b, owner, Kind::NetworkInterface, absent));
             return;
         };
         // NACLs apply only between subnets.
@@ -96,33 +130,33 @@ impl Ctx<'_> {
             Some(s) => self.cross_subnets(&mut b, s, &dsub),
             None => self.enter_subnet(&mut b, &dsub),
         }
-        let is_nat = kind == "nat-gateway";
+        let is_nat = kind == Kind::NatGateway;
         match groups {
             Some(g) => self.sg_filter(&mut b, &g, false, &resource),
             None if is_nat => {}
             None => {
-                let msg = format!("the security groups of {resource} were not captured");
+                let absent = Absent::Groups(resource.clone());
+                self.notes.insert(absent.to_string());
                 b.block(
                     &resource,
                     kind,
                     Direction::Forward,
                     Code::UnknownResource,
-                    msg.clone(),
+                    Why::Absent(absent),
                 );
-                self.notes.insert(msg);
                 b.unknown = true;
                 b.sure = Space::empty();
             }
         }
-        if kind == "vpc-endpoint" {
+        if kind == Kind::VpcEndpoint {
             if let Some(ep) = topo.endpoint(&resource) {
                 self.note_endpoint_policy(&resource, ep.policy_document.as_deref());
             }
         }
         let decision = if b.maybe.is_empty() {
-            "not-reached"
+            Decision::NotReached
         } else {
-            "deliver"
+            Decision::Deliver
         };
         b.hop(&resource, kind, decision, text);
         out.push(Step::Leaf(b));

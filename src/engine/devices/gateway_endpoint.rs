@@ -21,7 +21,7 @@
 //! an endpoint of another type (Gateway Load Balancer) leaves the snapshot
 //! (`leaves.rs`).
 
-use crate::findings::Code;
+use crate::findings::{Absent, Beyond, Code, Decision, Filter, Kind, Why};
 use crate::snapshot::EndpointType;
 
 use super::super::branch::Branch;
@@ -40,22 +40,21 @@ impl Ctx<'_> {
     ) {
         let topo = self.topo;
         let Some(ep) = topo.endpoint(id) else {
-            let msg = format!("VPC endpoint {id} is not in the snapshot");
-            out.push(self.not_captured(b, id, "vpc-endpoint", msg));
+            let absent = Absent::VpcEndpoint(id.to_string());
+            out.push(self.not_captured(b, id, Kind::VpcEndpoint, absent));
             return;
         };
         if ep.endpoint_type != EndpointType::Gateway {
-            let msg = format!(
-                "{id} ({:?}) forwards to an appliance or service not modelled",
-                ep.endpoint_type
-            );
+            let beyond = Beyond::EndpointType {
+                id: id.to_string(),
+                kind: format!("{:?}", ep.endpoint_type),
+            };
             out.push(Step::Next(
                 b,
                 At::Outside {
                     subnet: subnet.to_string(),
                     target: id.to_string(),
-                    msg,
-                    missing: false,
+                    beyond,
                 },
             ));
             return;
@@ -63,13 +62,21 @@ impl Ctx<'_> {
         self.leave_subnet(&mut b, subnet);
         if let Some(state) = &ep.state {
             if state != "available" {
-                b.hop(id, "vpc-endpoint", "deny", format!("state {state}"));
+                b.hop(
+                    id,
+                    Kind::VpcEndpoint,
+                    Decision::Deny,
+                    format!("state {state}"),
+                );
                 b.block(
                     id,
-                    "vpc-endpoint",
+                    Kind::VpcEndpoint,
                     Direction::Forward,
                     Code::BadState,
-                    format!("{id} is {state} (must be available)"),
+                    Why::State {
+                        id: id.to_string(),
+                        state: state.clone(),
+                    },
                 );
                 b.drop_all();
                 out.push(Step::Leaf(b));
@@ -85,13 +92,13 @@ impl Ctx<'_> {
             &adm,
             Direction::Forward,
             id,
-            "vpc-endpoint",
+            Kind::VpcEndpoint,
             Code::VpceGatewayProtocolRestriction,
-            &|| format!("gateway endpoint {id}"),
+            &|| Filter::GatewayEndpoint(id.to_string()),
         );
         b.hop(
             id,
-            "vpc-endpoint",
+            Kind::VpcEndpoint,
             decision,
             format!("gateway endpoint for {}", ep.service_name),
         );

@@ -10,7 +10,25 @@
 //! - it does not route addresses of its own VPC back into it;
 //! - inbound, traffic to a public or Elastic IP is translated to the
 //!   private address it is associated with and delivered to its owner;
-//!   the internet does not route private addresses.
+//!   the internet does not route private addresses;
+//! - inbound, a route table associated with the gateway (an edge
+//!   association, "ingress routing",
+//!   <https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html>)
+//!   decides where the traffic goes first: a route other than `local` for
+//!   the address sends it to a middlebox whose far side is not modelled
+//!   (`unknown`);
+//! - the reply of inbound traffic is routed by the owner subnet's route
+//!   table: it reaches the client only if that table sends the client's
+//!   address to this gateway ("Your subnet route table must contain a
+//!   route for internet-bound traffic to the internet gateway",
+//!   VPC_Internet_Gateway.html); a route to a NAT gateway translates the
+//!   reply and breaks the connection, no route drops it.
+//!
+//! Checked line by line against the page above (issue 13): the gateway
+//! also carries IPv6 (not modelled: IPv6 rules never match, so IPv6 flows
+//! are outside what the engine proves), and an egress-only internet
+//! gateway carries IPv6 only, so an IPv4 route to one is followed as
+//! leaving the snapshot (`leaves.rs`).
 //!
 //! The subnet's outbound NACL (and its inbound rules for the reply) apply
 //! on the way out (`nacl.rs`).
@@ -27,14 +45,16 @@
 
 use std::net::Ipv4Addr;
 
-use crate::findings::Code;
+use crate::snapshot::RouteTarget;
+
+use crate::findings::{Absent, Beyond, Code, Decision, Kind, Why};
 
 use super::super::atoms::{ip_iv, is_private_ip, net_iv};
 use super::super::branch::{Branch, Leg};
 use super::super::env::Ctx;
 use super::super::intervals::{iv_intersect, iv_subtract};
 use super::super::result::Direction;
-use super::super::space::{Iv, Map, Transform, ADDR_MAX, DST, IPV4_MAX, SRC};
+use super::super::space::{merge_intervals, Iv, Map, Transform, ADDR_MAX, DST, IPV4_MAX, SRC};
 use super::{At, Step};
 
 impl Ctx<'_> {
@@ -48,23 +68,26 @@ impl Ctx<'_> {
     ) {
         let topo = self.topo;
         let Some(g) = topo.internet_gateway(igw) else {
-            let msg = format!("internet gateway {igw} is not in the snapshot");
-            out.push(self.not_captured(b, igw, "internet-gateway", msg));
+            let absent = Absent::InternetGateway(igw.to_string());
+            out.push(self.not_captured(b, igw, Kind::InternetGateway, absent));
             return;
         };
         if !g.vpc_ids.iter().any(|v| v == vpc) {
             b.hop(
                 igw,
-                "internet-gateway",
-                "deny",
+                Kind::InternetGateway,
+                Decision::Deny,
                 format!("{igw} is not attached to {vpc}"),
             );
             b.block(
                 igw,
-                "internet-gateway",
+                Kind::InternetGateway,
                 Direction::Forward,
                 Code::UnassociatedComponent,
-                format!("{igw} is not attached to {vpc}"),
+                Why::NotAttached {
+                    igw: igw.to_string(),
+                    vpc: vpc.to_string(),
+                },
             );
             b.drop_all();
             out.push(Step::Leaf(b));
@@ -80,10 +103,10 @@ impl Ctx<'_> {
             let mut nb = b.restrict_dst(&in_vpc, &in_vpc);
             nb.block(
                 igw,
-                "internet-gateway",
+                Kind::InternetGateway,
                 Direction::Forward,
                 Code::IgwDestinationAddressInVpcCidrs,
-                "an internet gateway does not route addresses of its own VPC",
+                Why::IgwOwnVpc,
             );
             nb.drop_all();
             out.push(Step::Leaf(nb));
@@ -94,16 +117,18 @@ impl Ctx<'_> {
         if !public {
             b.hop(
                 igw,
-                "internet-gateway",
-                "deny",
+                Kind::InternetGateway,
+                Decision::Deny,
                 "the sender has no public or Elastic IP address",
             );
             b.block(
                 igw,
-                "internet-gateway",
+                Kind::InternetGateway,
                 Direction::Forward,
                 Code::IgwPublicIpAssociationForEgress,
-                format!("{igw} drops traffic from a private address with no public or Elastic IP (Studio app ENIs never get one: a VpcOnly domain needs a NAT gateway or VPC endpoints, F14)"),
+                Why::IgwNoPublicIp {
+                    igw: igw.to_string(),
+                },
             );
             b.drop_all();
             out.push(Step::Leaf(b));
@@ -111,8 +136,8 @@ impl Ctx<'_> {
         }
         b.hop(
             igw,
-            "internet-gateway",
-            "translate",
+            Kind::InternetGateway,
+            Decision::Translate,
             "private source address mapped to its public address",
         );
         out.push(Step::Next(b, At::Exit { via: None }));
@@ -127,7 +152,12 @@ impl Ctx<'_> {
         out: &mut Vec<Step>,
     ) {
         let topo = self.topo;
-        b.hop("internet", "internet", "send", format!("from {label}"));
+        b.hop(
+            "internet",
+            Kind::Internet,
+            Decision::Send,
+            format!("from {label}"),
+        );
         let dsts = b.ideal.projection(DST);
         let Some(first) = dsts.first().map(|iv| iv.lo) else {
             out.push(Step::Leaf(b));
@@ -136,10 +166,10 @@ impl Ctx<'_> {
         if first > IPV4_MAX {
             b.block(
                 "internet",
-                "internet",
+                Kind::Internet,
                 Direction::Forward,
                 Code::NoPath,
-                "unsupported destination for an internet source",
+                Why::UnsupportedInternetDestination,
             );
             b.make_unknown();
             out.push(Step::Leaf(b));
@@ -149,23 +179,28 @@ impl Ctx<'_> {
         if is_private_ip(ip) {
             b.block(
                 "internet",
-                "internet",
+                Kind::Internet,
                 Direction::Forward,
                 Code::NoRouteToDestination,
-                format!("{ip} is a private address: the internet does not route it"),
+                Why::PrivateFromInternet(ip),
             );
             b.drop_all();
             out.push(Step::Leaf(b));
             return;
         }
-        b.hop("aws-backbone", "aws-backbone", "route", format!("to {ip}"));
+        b.hop(
+            "aws-backbone",
+            Kind::AwsBackbone,
+            Decision::Route,
+            format!("to {ip}"),
+        );
         let Some((owner, private)) = topo.owner_of_public_ip(ip) else {
             b.block(
                 "aws-backbone",
-                "aws-backbone",
+                Kind::AwsBackbone,
                 Direction::Forward,
                 Code::UnknownDestination,
-                format!("no resource in the snapshot has the public address {ip}"),
+                Why::NoPublicOwner(ip),
             );
             b.drop_all();
             out.push(Step::Leaf(b));
@@ -177,8 +212,8 @@ impl Ctx<'_> {
             .map(|e| e.subnet_id.clone())
             .or_else(|| topo.instance(&owner).and_then(|i| i.subnet_id.clone()));
         let Some(subnet) = subnet else {
-            b.make_unknown();
-            out.push(Step::Leaf(b));
+            let absent = Absent::Subnet(owner.clone());
+            out.push(self.not_captured(b, &owner, Kind::NetworkInterface, absent));
             return;
         };
         let vpc = topo
@@ -188,10 +223,10 @@ impl Ctx<'_> {
         let Some(igw) = topo.igws_of_vpc(&vpc).next().map(|g| g.id.clone()) else {
             b.block(
                 &vpc,
-                "vpc",
+                Kind::Vpc,
                 Direction::Forward,
                 Code::NoPath,
-                format!("{vpc} has no internet gateway"),
+                Why::NoInternetGateway { vpc: vpc.clone() },
             );
             b.drop_all();
             out.push(Step::Leaf(b));
@@ -199,17 +234,108 @@ impl Ctx<'_> {
         };
         b.hop(
             &igw,
-            "internet-gateway",
-            "translate",
+            Kind::InternetGateway,
+            Decision::Translate,
             format!("destination {ip} mapped to {private}"),
         );
-        b.hop(&vpc, "vpc", "route", format!("to {private}"));
-        b.hop(&subnet, "subnet", "route", format!("to {private}"));
+        b.hop(&vpc, Kind::Vpc, Decision::Route, format!("to {private}"));
+        b.hop(
+            &subnet,
+            Kind::Subnet,
+            Decision::Route,
+            format!("to {private}"),
+        );
         let p = ip_iv(private);
         b.leg = Leg {
             fwd: Transform::IDENTITY.with(DST, Map::Const(p)),
             rev: Transform::REPLY.with(SRC, Map::Const(p)),
         };
+        // Ingress routing: a route table associated with the gateway (an
+        // edge association) routes inbound traffic before it reaches the
+        // subnet (<https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html>).
+        // A route other than `local` for the address sends it to a
+        // middlebox (a firewall ENI, a Gateway Load Balancer endpoint)
+        // whose far side the engine does not model.
+        if let Some(edge) = topo
+            .snapshot
+            .route_tables
+            .iter()
+            .find(|rt| rt.vpc_id == vpc && rt.gateway_ids.contains(&igw))
+        {
+            let split = self.route_split(edge);
+            let (parts, _, _) = &*split;
+            let local = parts.iter().any(|(i, s, _)| {
+                edge.routes[*i].target == RouteTarget::Local && iv_intersect(s, &[p]) == [p]
+            });
+            if !local {
+                let beyond = Beyond::IngressRouting {
+                    igw: igw.clone(),
+                    table: edge.id.clone(),
+                    to: private,
+                };
+                let msg = beyond.to_string();
+                b.hop(&edge.id, Kind::RouteTable, Decision::Unknown, msg.clone());
+                b.block(
+                    &edge.id,
+                    Kind::RouteTable,
+                    Direction::Forward,
+                    Code::LeavesSnapshot,
+                    Why::Beyond(beyond),
+                );
+                self.notes.insert(msg);
+                b.make_unknown();
+                out.push(Step::Leaf(b));
+                return;
+            }
+        }
+        // The reply leaves by the owner subnet's route table: it must
+        // send the client's address to this gateway (a route to a NAT
+        // gateway would translate the reply, and no route drops it).
+        let Some(rt) = topo.route_table_of_subnet(&subnet) else {
+            let absent = Absent::RouteTable(subnet.clone());
+            out.push(self.not_captured(b, &subnet, Kind::Subnet, absent));
+            return;
+        };
+        let split = self.route_split(rt);
+        let (parts, _, _) = &*split;
+        let (mut ok_sure, mut ok_maybe) = (Vec::new(), Vec::new());
+        for (i, s, mb) in parts {
+            let r = &rt.routes[*i];
+            if r.active && r.target == RouteTarget::InternetGateway(igw.clone()) {
+                ok_sure.extend_from_slice(s);
+                ok_maybe.extend_from_slice(mb);
+            }
+        }
+        let (ok_sure, ok_maybe) = (merge_intervals(ok_sure), merge_intervals(ok_maybe));
+        let srcs = b.ideal.projection(SRC);
+        let bad = iv_subtract(&srcs, &ok_maybe);
+        if !bad.is_empty() {
+            let mut nb = b.restrict_src(&bad, &bad);
+            let to = self.atoms.describe_set(&bad);
+            let via = parts
+                .iter()
+                .find(|(_, _, mb)| !iv_intersect(mb, &bad).is_empty())
+                .map(|(i, _, _)| rt.routes[*i].target.id().to_string());
+            nb.block(
+                &rt.id,
+                Kind::RouteTable,
+                Direction::Return,
+                Code::NoRouteToDestination,
+                Why::ReplyRoute {
+                    table: rt.id.clone(),
+                    subnet: subnet.clone(),
+                    to,
+                    via,
+                    igw: igw.clone(),
+                },
+            );
+            nb.drop_all();
+            out.push(Step::Leaf(nb));
+            if iv_intersect(&srcs, &ok_maybe).is_empty() {
+                return;
+            }
+            b = b.restrict_src(&ok_sure, &ok_maybe);
+        }
         out.push(Step::Next(b, At::Eni { from: None, owner }));
     }
 }

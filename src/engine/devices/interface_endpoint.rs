@@ -14,6 +14,7 @@
 //! (a client in an AZ without an endpoint ENI still resolves to the ENIs of
 //! the other AZs and reaches them), `VPCE_INTRA_VPC_TRAFFIC`.
 
+use crate::findings::Kind;
 use crate::graph::Topology;
 use crate::snapshot::NetworkInterface;
 
@@ -26,11 +27,11 @@ pub(super) fn owner(topo: &Topology, e: &NetworkInterface, ep: &str) -> Owner {
         .endpoint(ep)
         .map(|x| x.service_name.clone())
         .unwrap_or_default();
-    (
+    Owner::new(
         e.subnet_id.clone(),
         Some(e.security_group_ids.clone()),
         ep.to_string(),
-        "vpc-endpoint",
+        Kind::VpcEndpoint,
         format!("{} of {ep} ({svc})", e.id),
     )
 }

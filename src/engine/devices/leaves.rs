@@ -12,7 +12,7 @@
 //! components, the snapshot does not hold their far side) and
 //! `UNKNOWN_RESOURCE` (the target is not in the snapshot).
 
-use crate::findings::Code;
+use crate::findings::{Beyond, Code, Decision, Kind, Why};
 
 use super::super::atoms::AtomKind;
 use super::super::branch::Branch;
@@ -27,21 +27,27 @@ impl Ctx<'_> {
         mut b: Branch,
         subnet: &str,
         target: &str,
-        msg: String,
-        missing: bool,
+        beyond: Beyond,
         out: &mut Vec<Step>,
     ) {
         // The outbound rules of the subnet apply; the reply's path is beyond
         // what the snapshot shows, so no reply check is left pending.
         let fwd = b.leg.fwd;
         self.nacl_filter(&mut b, subnet, true, Direction::Forward, fwd);
-        b.hop(target, "external", "unknown", msg.clone());
-        let code = if missing {
+        let msg = beyond.to_string();
+        b.hop(target, Kind::External, Decision::Unknown, msg.clone());
+        let code = if matches!(beyond, Beyond::MissingTarget(_)) {
             Code::UnknownResource
         } else {
             Code::LeavesSnapshot
         };
-        b.block(target, "external", Direction::Forward, code, msg.clone());
+        b.block(
+            target,
+            Kind::External,
+            Direction::Forward,
+            code,
+            Why::Beyond(beyond),
+        );
         self.notes.insert(msg);
         b.make_unknown();
         out.push(Step::Leaf(b));
@@ -58,20 +64,20 @@ impl Ctx<'_> {
         match (service, via) {
             (Some(s), _) => b.hop(
                 &format!("aws-service:{s}"),
-                "aws-service",
-                "exit",
+                Kind::AwsService,
+                Decision::Exit,
                 format!("the public {s} endpoint"),
             ),
             (None, Some(v)) => b.hop(
                 &format!("aws-service:{v}"),
-                "aws-service",
-                "exit",
+                Kind::AwsService,
+                Decision::Exit,
                 format!("to {}", self.atoms.describe_set(&dsts)),
             ),
             (None, None) => b.hop(
                 "internet",
-                "internet",
-                "exit",
+                Kind::Internet,
+                Decision::Exit,
                 format!("to {}", self.atoms.describe_set(&dsts)),
             ),
         }

@@ -16,7 +16,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::findings::Code;
+use crate::findings::{Code, Decision, Kind, Why};
 
 use super::super::branch::Branch;
 use super::super::env::Ctx;
@@ -78,26 +78,34 @@ impl Ctx<'_> {
                 Some(s) => {
                     nb.hop(
                         &s.id,
-                        "subnet",
-                        "deny",
+                        Kind::Subnet,
+                        Decision::Deny,
                         format!("no network interface has {what}"),
                     );
                     nb.block(
                         &s.id,
-                        "subnet",
+                        Kind::Subnet,
                         Direction::Forward,
                         Code::UnknownDestination,
-                        format!("no network interface in the snapshot has {what}"),
+                        Why::NoOwner { to: what },
                     );
                 }
                 None => {
-                    nb.hop(vpc, "vpc", "deny", format!("{what} is in no subnet"));
+                    nb.hop(
+                        vpc,
+                        Kind::Vpc,
+                        Decision::Deny,
+                        format!("{what} is in no subnet"),
+                    );
                     nb.block(
                         vpc,
-                        "vpc",
+                        Kind::Vpc,
                         Direction::Forward,
                         Code::UnknownDestination,
-                        format!("{what} is in no subnet of {vpc}"),
+                        Why::NoSubnet {
+                            to: what,
+                            vpc: vpc.to_string(),
+                        },
                     );
                 }
             }

@@ -24,7 +24,7 @@ mod nat;
 pub(super) mod route_table;
 mod sg;
 
-use crate::findings::Code;
+use crate::findings::{Absent, Beyond, Code, Kind, Why};
 
 use super::branch::Branch;
 use super::env::Ctx;
@@ -63,8 +63,7 @@ pub(super) enum At {
     Outside {
         subnet: String,
         target: String,
-        msg: String,
-        missing: bool,
+        beyond: Beyond,
     },
     /// The internet or a public AWS service address (`via`: the gateway
     /// endpoint's service that carried it there).
@@ -81,17 +80,17 @@ impl Ctx<'_> {
         &mut self,
         mut b: Branch,
         resource: &str,
-        kind: &str,
-        msg: String,
+        kind: Kind,
+        absent: Absent,
     ) -> Step {
+        self.notes.insert(absent.to_string());
         b.block(
             resource,
             kind,
             Direction::Forward,
             Code::UnknownResource,
-            msg.clone(),
+            Why::Absent(absent),
         );
-        self.notes.insert(msg);
         b.make_unknown();
         Step::Leaf(b)
     }
@@ -108,9 +107,8 @@ impl Ctx<'_> {
             At::Outside {
                 subnet,
                 target,
-                msg,
-                missing,
-            } => self.leaves_snapshot(b, &subnet, &target, msg, missing, out),
+                beyond,
+            } => self.leaves_snapshot(b, &subnet, &target, beyond, out),
             At::Exit { via } => self.exit_to(b, via.as_deref(), out),
         }
     }

@@ -21,7 +21,7 @@
 //! request or reply) is produced here; a subnet whose ACL is not in the
 //! snapshot gives `UNKNOWN_RESOURCE`.
 
-use crate::findings::Code;
+use crate::findings::{Absent, Code, Filter, Kind, Why};
 use crate::snapshot::NetworkAcl;
 
 use super::super::branch::{Branch, PendingReturn};
@@ -40,11 +40,17 @@ impl Ctx<'_> {
         t: Transform,
     ) {
         let Some(acl) = self.topo.nacl_of_subnet(subnet) else {
-            let msg = format!("the network ACL of {subnet} is not in the snapshot");
-            self.notes.insert(msg.clone());
+            let absent = Absent::NetworkAcl(subnet.to_string());
+            self.notes.insert(absent.to_string());
             b.unknown = true;
             b.sure = Space::empty();
-            b.block(subnet, "subnet", dir, Code::UnknownResource, msg);
+            b.block(
+                subnet,
+                Kind::Subnet,
+                dir,
+                Code::UnknownResource,
+                Why::Absent(absent),
+            );
             return;
         };
         let sig = self.sig();
@@ -57,12 +63,10 @@ impl Ctx<'_> {
         } else {
             &b.maybe
         });
-        let what = || {
-            format!(
-                "{} {} ({subnet})",
-                acl.id,
-                if egress { "outbound" } else { "inbound" }
-            )
+        let what = || Filter::Acl {
+            acl: acl.id.clone(),
+            egress,
+            subnet: subnet.to_string(),
         };
         let decision = self.apply(
             b,
@@ -70,14 +74,14 @@ impl Ctx<'_> {
             adm,
             dir,
             &acl.id,
-            "network-acl",
+            Kind::NetworkAcl,
             Code::SubnetAclRestriction,
             &what,
         );
         let hop = self.cache.nacl_hop(&nacl, leg, decision, |leg| Hop {
             resource: acl.id.clone(),
-            kind: "network-acl".into(),
-            decision: decision.into(),
+            kind: Kind::NetworkAcl,
+            decision,
             rule: nacl_witness_text(&nacl, acl, egress, leg),
         });
         b.push_hop(dir, hop);

@@ -29,7 +29,7 @@
 //! (regional NAT gateways, traffic from outside the VPC) do not arise in
 //! what the engine models.
 
-use crate::findings::Code;
+use crate::findings::{Absent, Code, Decision, Filter, Kind, Why};
 
 use super::super::atoms::ip_iv;
 use super::super::branch::{Branch, Leg};
@@ -46,17 +46,17 @@ impl Ctx<'_> {
     pub(super) fn via_nat(&mut self, mut b: Branch, subnet: &str, id: &str, out: &mut Vec<Step>) {
         let topo = self.topo;
         let Some(nat) = topo.nat_gateway(id) else {
-            let msg = format!("NAT gateway {id} is not in the snapshot");
-            out.push(self.not_captured(b, id, "nat-gateway", msg));
+            let absent = Absent::NatGateway(id.to_string());
+            out.push(self.not_captured(b, id, Kind::NatGateway, absent));
             return;
         };
         if b.via_nat.is_some() {
             b.block(
                 id,
-                "nat-gateway",
+                Kind::NatGateway,
                 Direction::Forward,
                 Code::NoPath,
-                "traffic already translated by a NAT gateway is routed to another NAT gateway",
+                Why::NatAfterNat,
             );
             b.drop_all();
             out.push(Step::Leaf(b));
@@ -64,13 +64,21 @@ impl Ctx<'_> {
         }
         self.cross_subnets(&mut b, subnet, &nat.subnet_id);
         if nat.state != "available" {
-            b.hop(id, "nat-gateway", "deny", format!("state {}", nat.state));
+            b.hop(
+                id,
+                Kind::NatGateway,
+                Decision::Deny,
+                format!("state {}", nat.state),
+            );
             b.block(
                 id,
-                "nat-gateway",
+                Kind::NatGateway,
                 Direction::Forward,
                 Code::BadState,
-                format!("{id} is {} (must be available)", nat.state),
+                Why::State {
+                    id: id.to_string(),
+                    state: nat.state.clone(),
+                },
             );
             b.drop_all();
             out.push(Step::Leaf(b));
@@ -78,8 +86,8 @@ impl Ctx<'_> {
         }
         let addr = nat.addresses.iter().find_map(|a| a.private_ip);
         let Some(nat_ip) = addr else {
-            let msg = format!("the private address of {id} was not captured");
-            out.push(self.not_captured(b, id, "nat-gateway", msg));
+            let absent = Absent::NatAddress(id.to_string());
+            out.push(self.not_captured(b, id, Kind::NatGateway, absent));
             return;
         };
         // "A NAT gateway supports the following protocols: TCP, UDP, and
@@ -91,16 +99,16 @@ impl Ctx<'_> {
             &Admits::protocols(&[6, 17, 1]),
             Direction::Forward,
             id,
-            "nat-gateway",
+            Kind::NatGateway,
             Code::ProtocolRestriction,
-            &|| format!("NAT gateway {id}"),
+            &|| Filter::NatGateway(id.to_string()),
         );
         let public = nat.connectivity_type != "private"
             && nat.addresses.iter().any(|a| a.public_ip.is_some());
         b.hop(
             id,
-            "nat-gateway",
-            "translate",
+            Kind::NatGateway,
+            Decision::Translate,
             format!(
                 "source translated to {nat_ip}{}",
                 if public {

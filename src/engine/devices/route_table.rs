@@ -18,7 +18,9 @@
 //! on the path's route-table hop instead. Routes to targets the engine does
 //! not model (peering, transit gateway, VPN, appliances) go to `leaves.rs`.
 
-use crate::findings::Code;
+use std::rc::Rc;
+
+use crate::findings::{Absent, Beyond, Code, Decision, Kind, Why};
 use crate::graph::Topology;
 use crate::snapshot::{Route, RouteDestination, RouteTable, RouteTarget};
 
@@ -33,15 +35,25 @@ use super::super::space::{merge_intervals, Iv, ADDR_MAX, DST};
 use super::{At, Step};
 
 impl Ctx<'_> {
+    /// How `rt` splits destination addresses by longest prefix match
+    /// ([`route_parts`]), cached for the evaluation's atoms.
+    pub(in crate::engine) fn route_split(&mut self, rt: &RouteTable) -> Rc<RouteParts> {
+        let sig = self.sig();
+        let topo = self.topo;
+        let atoms = &self.atoms;
+        self.cache
+            .route_parts(rt, sig, || route_parts(topo, atoms, rt))
+    }
+
     pub(in crate::engine) fn route(&mut self, b: Branch, subnet: &str, out: &mut Vec<Step>) {
         if b.depth > 4 {
             let mut b = b;
             b.block(
                 subnet,
-                "subnet",
+                Kind::Subnet,
                 Direction::Forward,
                 Code::NoPath,
-                "routing loop (more than 4 route lookups)",
+                Why::RoutingLoop,
             );
             b.drop_all();
             out.push(Step::Leaf(b));
@@ -49,14 +61,11 @@ impl Ctx<'_> {
         }
         let topo = self.topo;
         let Some(rt) = topo.route_table_of_subnet(subnet) else {
-            let msg = format!("{subnet} has no route table in the snapshot");
-            out.push(self.not_captured(b, subnet, "subnet", msg));
+            let absent = Absent::RouteTable(subnet.to_string());
+            out.push(self.not_captured(b, subnet, Kind::Subnet, absent));
             return;
         };
-        let sig = self.sig();
-        let split = self
-            .cache
-            .route_parts(rt, sig, || route_parts(topo, &self.atoms, rt));
+        let split = self.route_split(rt);
         let (parts, rem_sure, rem_maybe) = &*split;
         let dsts = b.ideal.projection(DST);
         let mut any = false;
@@ -75,7 +84,7 @@ impl Ctx<'_> {
                 ));
             }
             let text = format!("{} -> {}", r.destination, r.target.id());
-            nb.hop(&rt.id, "route-table", "route", text);
+            nb.hop(&rt.id, Kind::RouteTable, Decision::Route, text);
             self.follow_route(nb, subnet, &rt.id, r, out);
         }
         let rest_maybe = iv_intersect(&dsts, rem_maybe);
@@ -83,13 +92,22 @@ impl Ctx<'_> {
             any = true;
             let mut nb = b.restrict_dst(rem_sure, rem_maybe);
             let what = self.atoms.describe_set(&rest_maybe);
-            nb.hop(&rt.id, "route-table", "deny", format!("no route to {what}"));
+            nb.hop(
+                &rt.id,
+                Kind::RouteTable,
+                Decision::Deny,
+                format!("no route to {what}"),
+            );
             nb.block(
                 &rt.id,
-                "route-table",
+                Kind::RouteTable,
                 Direction::Forward,
                 Code::NoRouteToDestination,
-                format!("{} (for {subnet}) has no route to {what}", rt.id),
+                Why::NoRoute {
+                    table: rt.id.clone(),
+                    subnet: subnet.to_string(),
+                    to: what,
+                },
             );
             nb.drop_all();
             out.push(Step::Leaf(nb));
@@ -115,14 +133,13 @@ impl Ctx<'_> {
         if !r.active {
             b.block(
                 rtb,
-                "route-table",
+                Kind::RouteTable,
                 Direction::Forward,
                 Code::BadStateRoute,
-                format!(
-                    "route {} -> {} is a blackhole (its target was deleted)",
-                    r.destination,
-                    r.target.id()
-                ),
+                Why::Blackhole {
+                    destination: r.destination.to_string(),
+                    target: r.target.id().to_string(),
+                },
             );
             b.drop_all();
             out.push(Step::Leaf(b));
@@ -149,30 +166,22 @@ impl Ctx<'_> {
             },
             RouteTarget::NetworkInterface(id) | RouteTarget::Instance(id) => {
                 let present = topo.eni(id).is_some() || topo.instance(id).is_some();
-                let msg = if present {
-                    format!("forwarded to the appliance {id}; what it does with the traffic is not modelled")
+                let beyond = if present {
+                    Beyond::Appliance(id.clone())
                 } else {
-                    format!("route target {id} is not in the snapshot")
+                    Beyond::MissingTarget(id.clone())
                 };
                 At::Outside {
                     subnet,
                     target: id.clone(),
-                    msg,
-                    missing: !present,
+                    beyond,
                 }
             }
-            other => {
-                let msg = format!(
-                    "leaves the snapshot through {}; the far side is not in the snapshot",
-                    other.id()
-                );
-                At::Outside {
-                    subnet,
-                    target: other.id().to_string(),
-                    msg,
-                    missing: false,
-                }
-            }
+            other => At::Outside {
+                subnet,
+                target: other.id().to_string(),
+                beyond: Beyond::Through(other.id().to_string()),
+            },
         };
         out.push(Step::Next(b, at));
     }

@@ -21,7 +21,7 @@
 
 use std::rc::Rc;
 
-use crate::findings::Code;
+use crate::findings::{Code, Filter, Kind};
 
 use super::super::branch::{leg_box, Branch};
 use super::super::env::Ctx;
@@ -118,16 +118,10 @@ impl Ctx<'_> {
             }
             matched.join("; ")
         };
-        let what = || {
-            format!(
-                "{} of {owner} ({})",
-                if egress { "egress" } else { "ingress" },
-                if groups.is_empty() {
-                    "no groups".to_string()
-                } else {
-                    groups.join(", ")
-                }
-            )
+        let what = || Filter::Groups {
+            egress,
+            owner: owner.to_string(),
+            groups: groups.to_vec(),
         };
         let decision = self.apply(
             b,
@@ -135,10 +129,10 @@ impl Ctx<'_> {
             &adm,
             Direction::Forward,
             &resource,
-            "security-group",
+            Kind::SecurityGroup,
             code,
             &what,
         );
-        b.hop(&resource, "security-group", decision, rule);
+        b.hop(&resource, Kind::SecurityGroup, decision, rule);
     }
 }

@@ -11,7 +11,7 @@
 //! endpoint changes routing, not DNS, so S3 keeps its public addresses and
 //! the prefix-list route carries them.
 
-use crate::findings::Code;
+use crate::findings::{Code, Decision, Kind, Why};
 use crate::snapshot::EndpointType;
 
 use super::super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
@@ -199,8 +199,8 @@ pub(in crate::engine) fn resolve_service(
             }
             hops.push(Hop {
                 resource: ep.id.clone(),
-                kind: "dns".into(),
-                decision: "resolve".into(),
+                kind: Kind::Dns,
+                decision: Decision::Resolve,
                 rule: format!(
                     "{host} -> {} (private DNS of {})",
                     if ips.is_empty() {
@@ -221,56 +221,69 @@ pub(in crate::engine) fn resolve_service(
             .into();
         }
         // The endpoint exists but its name is not the service's.
-        let (res, code, reason) = if ep.private_dns_enabled == Some(false) {
-            (ep.id.clone(), Code::PrivateDnsDisabled, format!("{} ({name}) has private DNS disabled, so {host} resolves to the public service addresses (F4)", ep.id))
+        let (res, code, why) = if ep.private_dns_enabled == Some(false) {
+            (
+                ep.id.clone(),
+                Code::PrivateDnsDisabled,
+                Why::PrivateDnsDisabled {
+                    endpoint: ep.id.clone(),
+                    service: name.clone(),
+                    host: host.clone(),
+                },
+            )
         } else {
             (
                 vpc_id.to_string(),
                 Code::VpcDnsAttributesDisabled,
-                format!(
-                    "{vpc_id} has enableDnsSupport={} and enableDnsHostnames={}; both must be true for the private DNS of {} (F5)",
-                    dns_support.map(|b| b.to_string()).unwrap_or("unknown".into()),
-                    dns_hostnames.map(|b| b.to_string()).unwrap_or("unknown".into()),
-                    ep.id
-                ),
+                Why::DnsAttributes {
+                    vpc: vpc_id.to_string(),
+                    support: dns_support,
+                    hostnames: dns_hostnames,
+                    endpoint: ep.id.clone(),
+                },
             )
         };
         blockers.push(Blocker {
             resource: res.clone(),
             kind: if code == Code::PrivateDnsDisabled {
-                "vpc-endpoint".into()
+                Kind::VpcEndpoint
             } else {
-                "vpc".into()
+                Kind::Vpc
             },
             direction: Direction::Forward,
             code,
-            reason,
+            reason: why.into(),
         });
         hops.push(Hop {
             resource: res,
-            kind: "dns".into(),
-            decision: "resolve".into(),
+            kind: Kind::Dns,
+            decision: Decision::Resolve,
             rule: format!("{host} -> public addresses ({} not used)", ep.id),
         });
     } else if gateway.is_none() {
         blockers.push(Blocker {
             resource: vpc_id.to_string(),
-            kind: "vpc".into(),
+            kind: Kind::Vpc,
             direction: Direction::Forward,
             code: Code::NoVpcEndpoint,
-            reason: format!("{vpc_id} has no interface endpoint for {name}; {host} resolves to public addresses"),
+            reason: Why::NoEndpoint {
+                vpc: vpc_id.to_string(),
+                service: name.clone(),
+                host: host.clone(),
+            }
+            .into(),
         });
         hops.push(Hop {
             resource: host.clone(),
-            kind: "dns".into(),
-            decision: "resolve".into(),
+            kind: Kind::Dns,
+            decision: Decision::Resolve,
             rule: format!("{host} -> public addresses (no endpoint for {name})"),
         });
     } else {
         hops.push(Hop {
             resource: host.clone(),
-            kind: "dns".into(),
-            decision: "resolve".into(),
+            kind: Kind::Dns,
+            decision: Decision::Resolve,
             rule: format!("{host} -> public addresses"),
         });
     }
@@ -282,15 +295,19 @@ pub(in crate::engine) fn resolve_service(
             Some(false) => {
                 blockers.push(Blocker {
                     resource: vpc_id.to_string(),
-                    kind: "vpc".into(),
+                    kind: Kind::Vpc,
                     direction: Direction::Forward,
                     code: Code::VpcDnsAttributesDisabled,
-                    reason: format!("{vpc_id} has enableDnsSupport=false: the Amazon-provided resolver does not answer, so {host} does not resolve (F5)"),
+                    reason: Why::NoResolver {
+                        vpc: vpc_id.to_string(),
+                        host: host.clone(),
+                    }
+                    .into(),
                 });
                 hops.push(Hop {
                     resource: vpc_id.to_string(),
-                    kind: "dns".into(),
-                    decision: "deny".into(),
+                    kind: Kind::Dns,
+                    decision: Decision::Deny,
                     rule: format!("{host} does not resolve: enableDnsSupport is false"),
                 });
                 return ResolvedParts {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use ipnet::Ipv4Net;
 
-use crate::findings::Code;
+use crate::findings::{Absent, Code, Kind, Why};
 
 use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind, NON_PUBLIC};
 use super::env::Ctx;
@@ -64,26 +64,26 @@ pub(super) struct SrcInfo {
 impl Ctx<'_> {
     pub(super) fn resolve_source(&mut self, src: &Source) -> Result<SrcInfo, Box<PathResult>> {
         let topo = self.topo;
-        let unknown = |msg: String, id: &str| {
+        let unknown = |absent: Absent, id: &str| {
             Box::new(PathResult {
                 verdict: Verdict::Unknown,
+                notes: vec![absent.to_string()],
                 blocked_at: vec![Blocker {
                     resource: id.to_string(),
-                    kind: "source".into(),
+                    kind: Kind::Source,
                     direction: Direction::Forward,
                     code: Code::UnknownResource,
-                    reason: msg.clone(),
+                    reason: Why::Absent(absent).into(),
                 }],
                 path: vec![],
                 return_path: vec![],
-                notes: vec![msg],
                 reachable_part: None,
             })
         };
         match src {
             Source::Eni(id) => {
                 let Some(eni) = topo.eni(id) else {
-                    return Err(unknown(format!("{id} is not in the snapshot"), id));
+                    return Err(unknown(Absent::Resource(id.clone()), id));
                 };
                 let Some(ip) = eni
                     .private_ips
@@ -91,7 +91,7 @@ impl Ctx<'_> {
                     .find(|p| p.primary)
                     .or(eni.private_ips.first())
                 else {
-                    return Err(unknown(format!("{id} has no IPv4 address"), id));
+                    return Err(unknown(Absent::Ipv4Address(id.clone()), id));
                 };
                 let public = ip.public_ip.is_some()
                     || topo
@@ -110,7 +110,7 @@ impl Ctx<'_> {
             }
             Source::Instance(id) => {
                 let Some(inst) = topo.instance(id) else {
-                    return Err(unknown(format!("{id} is not in the snapshot"), id));
+                    return Err(unknown(Absent::Resource(id.clone()), id));
                 };
                 // Prefer the instance's primary ENI when captured.
                 if let Some(eni) = inst.network_interface_ids.iter().find_map(|e| topo.eni(e)) {
@@ -129,10 +129,7 @@ impl Ctx<'_> {
                     }
                 }
                 let (Some(ip), Some(subnet)) = (inst.private_ip, inst.subnet_id.clone()) else {
-                    return Err(unknown(
-                        format!("{id} has no private address or subnet in the snapshot"),
-                        id,
-                    ));
+                    return Err(unknown(Absent::AddressOrSubnet(id.clone()), id));
                 };
                 let vpc = inst
                     .vpc_id
@@ -152,10 +149,10 @@ impl Ctx<'_> {
             Source::Virtual(v) => {
                 let Some(sub) = topo.subnet(&v.subnet_id) else {
                     return Err(unknown(
-                        format!(
-                            "subnet {} of {} is not in the snapshot",
-                            v.subnet_id, v.label
-                        ),
+                        Absent::AppSubnet {
+                            subnet: v.subnet_id.clone(),
+                            of: v.label.clone(),
+                        },
                         &v.subnet_id,
                     ));
                 };
@@ -199,12 +196,12 @@ impl Ctx<'_> {
                 }),
                 InjectAt::Subnet(s) => {
                     let Some(sub) = topo.subnet(s) else {
-                        return Err(unknown(format!("{s} is not in the snapshot"), s));
+                        return Err(unknown(Absent::Resource(s.clone()), s));
                     };
                     let addrs = match (ip, sub.cidr) {
                         (Some(ip), _) => vec![ip_iv(*ip)],
                         (None, Some(c)) => vec![net_iv(c)],
-                        (None, None) => return Err(unknown(format!("{s} has no IPv4 CIDR"), s)),
+                        (None, None) => return Err(unknown(Absent::Ipv4Cidr(s.clone()), s)),
                     };
                     let public =
                         ip.is_some_and(|ip| topo.public_ip_for_private(&sub.vpc_id, ip).is_some());
@@ -225,7 +222,7 @@ impl Ctx<'_> {
                 }
                 InjectAt::Vpc(v) => {
                     if topo.vpc(v).is_none() {
-                        return Err(unknown(format!("{v} is not in the snapshot"), v));
+                        return Err(unknown(Absent::Resource(v.clone()), v));
                     }
                     Ok(SrcInfo {
                         addrs: match ip {
