@@ -19,8 +19,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+mod rule;
 mod words;
 
+pub use rule::*;
 pub use words::*;
 
 /// Why a component stops (part of) a flow.
@@ -304,10 +306,11 @@ pub struct Hop {
     pub kind: Kind,
     /// What the component did.
     pub decision: Decision,
-    /// The rule that decided, in words ("sg-0abc egress rule 2: tcp 443 to
-    /// pl-63a5400a"). Empty when no rule is involved.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub rule: String,
+    /// The rule that decided, as data; in the JSON its words ("sg-0abc
+    /// egress rule 2: tcp 443 to pl-63a5400a"), left out when no rule is
+    /// involved.
+    #[serde(default, skip_serializing_if = "Rule::is_empty")]
+    pub rule: Rule,
 }
 
 /// A component that would have to change for the flow to get through.

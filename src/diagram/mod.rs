@@ -1002,7 +1002,7 @@ impl<'a> Builder<'a> {
             .find(|h| {
                 h.resource == b.resource && h.decision != Decision::Allow && !h.rule.is_empty()
             })
-            .map(|h| h.rule.clone());
+            .map(|h| h.rule.to_string());
         let key = match direct.filter(|k| self.nodes.contains_key(k)) {
             Some(k) => k,
             None if b.code == Code::NoVpcEndpoint => {

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::findings::{Code, Decision, Kind, Reason, Why};
+use crate::findings::{Code, Decision, Kind, Reason, Rule, Why};
 
 use super::result::{Blocker, Direction, Hop};
 use super::space::{Cube, Iv, Space, Transform, DST, SRC};
@@ -65,18 +65,12 @@ impl Branch {
         b.ideal = self.ideal.restrict(SRC, maybe);
         b
     }
-    pub(super) fn hop(
-        &mut self,
-        resource: &str,
-        kind: Kind,
-        decision: Decision,
-        rule: impl Into<String>,
-    ) {
+    pub(super) fn hop(&mut self, resource: &str, kind: Kind, decision: Decision, rule: Rule) {
         self.hops.push(Arc::new(Hop {
             resource: resource.to_string(),
             kind,
             decision,
-            rule: rule.into(),
+            rule,
         }));
     }
     /// Record a filter's hop on the forward path or the reply's.

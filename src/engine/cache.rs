@@ -36,7 +36,7 @@ use super::atoms::{AddrMatch, AtomKind, Atoms};
 use super::result::Hop;
 use super::rules::{self, nacl_rules, sg_rule_admits, Admits, NaclRules};
 use super::space::{Cube, Iv, Space};
-use crate::findings::Decision;
+use crate::findings::{Decision, SgRuleRef};
 use crate::graph::Topology;
 use crate::snapshot::{NetworkAcl, RouteTable, SecurityGroup, SgRule};
 
@@ -83,7 +83,7 @@ pub struct Cache {
     /// NACL hops by (NACL direction, packets, decision).
     nacl_hops: HashMap<(usize, Space, Decision), Arc<Hop>>,
     /// Witness lines of security-group rules.
-    sg_rule_text: HashMap<(usize, bool), Rc<str>>,
+    sg_rule_ref: HashMap<(usize, bool), Arc<SgRuleRef>>,
     /// The evaluation and the number of its atoms the maps above are for.
     atoms_of: (u64, usize),
     /// Evaluations started ([`Cache::new_evaluation`]).
@@ -238,25 +238,24 @@ impl Cache {
         h
     }
 
-    /// "sg-1 ingress rule 3: tcp 443 from 10.0.0.0/16": rule `i` of group
-    /// `g`, once per rule.
-    pub(super) fn sg_rule_text(
+    /// Rule `i` of group `g` as a witness names it ("sg-1 ingress rule
+    /// 3"), made once per rule.
+    pub(super) fn sg_rule_ref(
         &mut self,
         g: &str,
         i: usize,
         rule: &SgRule,
         egress: bool,
-    ) -> Rc<str> {
-        self.sg_rule_text
+    ) -> Arc<SgRuleRef> {
+        self.sg_rule_ref
             .entry((rule as *const SgRule as usize, egress))
             .or_insert_with(|| {
-                format!(
-                    "{g} {} rule {}: {}",
-                    if egress { "egress" } else { "ingress" },
-                    i + 1,
-                    rules::describe_sg_rule(rule, egress)
-                )
-                .into()
+                Arc::new(SgRuleRef {
+                    group: g.to_string(),
+                    egress,
+                    index: i,
+                    rule: rule.clone(),
+                })
             })
             .clone()
     }

@@ -34,7 +34,7 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use super::cache::Cache;
 use super::walk;
 use super::{FlowSpec, Hop, PathResult, Settings, Source, Target, VirtualEni};
-use crate::findings::{Absent, AddrPart, Addrs, Filter, Packets, Reason, Why};
+use crate::findings::{Absent, AddrPart, Addrs, Filter, Packets, Reason, Receiver, Rule, Why};
 use crate::graph::Topology;
 use crate::snapshot::{PortRange, Protocol};
 
@@ -244,7 +244,7 @@ fn target_holds_placeholder(dst: &Target) -> bool {
 }
 
 fn hop_holds(h: &Hop, c: char) -> bool {
-    h.resource.contains(c) || h.rule.contains(c)
+    h.resource.contains(c) || h.rule.to_string().contains(c)
 }
 
 /// One `Arc` per distinct hop given out by an [`Evaluator`]; every hop in
@@ -297,7 +297,7 @@ impl Interner {
             resource: put(&h.resource, label),
             kind: h.kind,
             decision: h.decision,
-            rule: put(&h.rule, label),
+            rule: fill_rule(&h.rule, label),
         });
         by_label.insert(label.to_string(), Arc::clone(&f));
         self.filled_len += 1;
@@ -312,25 +312,44 @@ impl Interner {
     }
 }
 
+/// Addresses with `label` filled into the app ENIs' names.
+fn fill_addrs(a: &Addrs, label: &str) -> Addrs {
+    Addrs(
+        a.0.iter()
+            .map(|p| match p {
+                AddrPart::App {
+                    label: l,
+                    subnet_cidr,
+                } => AddrPart::App {
+                    label: put(l, label),
+                    subnet_cidr: *subnet_cidr,
+                },
+                other => other.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// A hop's rule with `label` filled in: the names that may be the
+/// source's are the sender's, a new app ENI's, and app addresses.
+fn fill_rule(r: &Rule, label: &str) -> Rule {
+    match r {
+        Rule::Sender(s) => Rule::Sender(put(s, label)),
+        Rule::Inject(s) => Rule::Inject(put(s, label)),
+        Rule::FromInternet(s) => Rule::FromInternet(put(s, label)),
+        Rule::Receiver(Receiver::NewApp(l)) => Rule::Receiver(Receiver::NewApp(put(l, label))),
+        Rule::NoRoute(a) => Rule::NoRoute(fill_addrs(a, label)),
+        Rule::ToAddrs(a) => Rule::ToAddrs(fill_addrs(a, label)),
+        Rule::NoOwner(a) => Rule::NoOwner(fill_addrs(a, label)),
+        Rule::InNoSubnet(a) => Rule::InNoSubnet(fill_addrs(a, label)),
+        other => other.clone(),
+    }
+}
+
 /// A blocker's reason with `label` filled in: the names that may be the
 /// source's are a security-group filter's owner and app addresses.
 fn fill_why(w: &Why, label: &str) -> Why {
-    let addrs = |a: &Addrs| {
-        Addrs(
-            a.0.iter()
-                .map(|p| match p {
-                    AddrPart::App {
-                        label: l,
-                        subnet_cidr,
-                    } => AddrPart::App {
-                        label: put(l, label),
-                        subnet_cidr: *subnet_cidr,
-                    },
-                    other => other.clone(),
-                })
-                .collect(),
-        )
-    };
+    let addrs = |a: &Addrs| fill_addrs(a, label);
     match w {
         Why::Filter {
             filter,
@@ -662,7 +681,7 @@ mod tests {
             resource: "subnet-1".into(),
             kind: crate::findings::Kind::VirtualAppEni,
             decision: crate::findings::Decision::Send,
-            rule: rule.into(),
+            rule: Rule::Sender(rule.into()),
         })
     }
 
@@ -674,10 +693,10 @@ mod tests {
         let mut i = Interner::default();
         let template = i.intern(&hop("user-profile \0"));
         let alice = i.fill(&template, "alice");
-        assert_eq!(alice.rule, "user-profile alice");
+        assert_eq!(alice.rule.to_string(), "user-profile alice");
         assert!(Arc::ptr_eq(&alice, &i.fill(&template, "alice")));
         let bob = i.fill(&template, "bob");
-        assert_eq!(bob.rule, "user-profile bob");
+        assert_eq!(bob.rule.to_string(), "user-profile bob");
         assert!(Arc::ptr_eq(&template, &i.intern(&template)));
         let twin = hop("user-profile \0");
         assert!(!Arc::ptr_eq(&twin, &template));

@@ -13,6 +13,9 @@
 //!   destination port in both directions, which is why replies need the
 //!   client's ephemeral ports open.
 
+use std::sync::Arc;
+
+use crate::findings::AclEntry;
 use crate::graph::Topology;
 use crate::snapshot::{NaclEntry, NetworkAcl, Protocol, RuleAction, SgRule};
 
@@ -262,30 +265,6 @@ pub fn sg_rule_atom_peers(
     }
 }
 
-/// Text of a rule for witnesses: "tcp 443 to pl-63a5400a".
-pub fn describe_sg_rule(rule: &SgRule, egress: bool) -> String {
-    let (_, _, ports) = proto_ports(rule.protocol, rule.from_port, rule.to_port);
-    let proto = match rule.protocol {
-        Protocol::All => "all traffic".to_string(),
-        p if p.has_ports() => {
-            if ports == Iv::new(0, 65535) {
-                format!("{p} all ports")
-            } else if ports.lo == ports.hi {
-                format!("{p} {}", ports.lo)
-            } else {
-                format!("{p} {}-{}", ports.lo, ports.hi)
-            }
-        }
-        p => p.to_string(),
-    };
-    let mut peers: Vec<String> = rule.ipv4.iter().map(|n| n.to_string()).collect();
-    peers.extend(rule.ipv6.iter().map(|n| n.to_string()));
-    peers.extend(rule.prefix_lists.iter().cloned());
-    peers.extend(rule.groups.iter().map(|g| g.group_id.clone()));
-    let dir = if egress { "to" } else { "from" };
-    format!("{proto} {dir} {}", peers.join(", "))
-}
-
 /// The NACL entries of one direction in evaluation order, as indexes into
 /// `acl.entries`.
 fn entries(acl: &NetworkAcl, egress: bool) -> Vec<usize> {
@@ -331,8 +310,8 @@ pub struct NaclRule {
     pub action: RuleAction,
     /// Its packets; `None` for IPv6 entries, which never match IPv4 packets.
     pub admits: Option<Admits>,
-    /// [`describe_nacl_entry`], for witnesses.
-    pub text: String,
+    /// The entry, for witnesses.
+    pub entry: Arc<NaclEntry>,
 }
 
 /// A NACL direction as packets: first match wins, `*` denies.
@@ -343,7 +322,7 @@ pub fn nacl_rules(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> NaclRules {
             index: i,
             action: acl.entries[i].action,
             admits: nacl_entry_admits(atoms, &acl.entries[i], egress),
-            text: describe_nacl_entry(&acl.entries[i]),
+            entry: Arc::new(acl.entries[i].clone()),
         })
         .collect();
     let mut rem_sure = Space::full(); // not possibly matched yet
@@ -374,19 +353,19 @@ pub fn nacl_admits(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> Admits {
     nacl_rules(atoms, acl, egress).admits
 }
 
-/// The NACL entries that decide some of `packets`, in order, as text
-/// ("rule 100 allow tcp 443 0.0.0.0/0"), and whether a deny decided any.
+/// The NACL entries that decide some of `packets`, in order: the allows,
+/// then the denies (the implicit `*` deny last when it decides any).
 pub fn nacl_witness(
     atoms: &Atoms,
     acl: &NetworkAcl,
     egress: bool,
     packets: &Space,
-) -> (Vec<String>, Vec<String>) {
+) -> (Vec<AclEntry>, Vec<AclEntry>) {
     nacl_witness_of(&nacl_rules(atoms, acl, egress), packets)
 }
 
 /// [`nacl_witness`] from the direction's precomputed entries.
-pub fn nacl_witness_of(rules: &NaclRules, packets: &Space) -> (Vec<String>, Vec<String>) {
+pub fn nacl_witness_of(rules: &NaclRules, packets: &Space) -> (Vec<AclEntry>, Vec<AclEntry>) {
     let mut rem = packets.clone();
     let (mut allows, mut denies) = (Vec::new(), Vec::new());
     for e in &rules.entries {
@@ -397,46 +376,19 @@ pub fn nacl_witness_of(rules: &NaclRules, packets: &Space) -> (Vec<String>, Vec<
             continue;
         };
         if rem.meets(&a.maybe) {
-            let text = e.text.clone();
+            let entry = AclEntry::Entry(Arc::clone(&e.entry));
             if e.action == RuleAction::Allow {
-                allows.push(text);
+                allows.push(entry);
             } else {
-                denies.push(text);
+                denies.push(entry);
             }
         }
         rem = rem.subtract(&a.sure);
     }
     if !rem.is_empty() {
-        denies.push("rule * deny all".to_string());
+        denies.push(AclEntry::ImplicitDeny);
     }
     (allows, denies)
-}
-
-pub fn describe_nacl_entry(e: &NaclEntry) -> String {
-    let num = if e.rule_number >= 32767 {
-        "*".to_string()
-    } else {
-        e.rule_number.to_string()
-    };
-    let action = match e.action {
-        RuleAction::Allow => "allow",
-        RuleAction::Deny => "deny",
-    };
-    let proto = match e.protocol {
-        Protocol::All => "all".to_string(),
-        p => p.to_string(),
-    };
-    let ports = match e.port_range {
-        Some(r) if e.protocol.has_ports() => format!(" {r}"),
-        _ => String::new(),
-    };
-    let cidr = e
-        .cidr
-        .map(|c| c.to_string())
-        .or(e.ipv6_cidr.map(|c| c.to_string()))
-        .unwrap_or_default();
-    let dir = if e.egress { "to" } else { "from" };
-    format!("rule {num} {action} {proto}{ports} {dir} {cidr}")
 }
 
 #[cfg(test)]
@@ -523,6 +475,13 @@ mod tests {
         assert!(nacl_admits(&atoms, &acl, false).maybe.is_empty());
         let (allows, denies) = nacl_witness(&atoms, &acl, true, &pkt("10.1.2.3", 443));
         assert!(allows.is_empty());
+        let denies: Vec<String> = denies
+            .iter()
+            .map(|e| match e {
+                AclEntry::Entry(e) => crate::findings::NaclEntryWords(e).to_string(),
+                AclEntry::ImplicitDeny => "*".into(),
+            })
+            .collect();
         assert_eq!(denies, vec!["rule 100 deny tcp 443 to 10.0.0.0/8"]);
     }
 

@@ -20,7 +20,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::findings::{Code, Decision, Kind, Why};
+use crate::findings::{Code, Decision, Kind, Rule, Why};
 use crate::graph::Topology;
 use crate::snapshot::Protocol;
 
@@ -131,7 +131,7 @@ impl<'a> Ctx<'a> {
                     v,
                     Kind::Vpc,
                     Decision::Inject,
-                    format!("packet from {} at the VPC router", srci.label),
+                    Rule::Inject(srci.label.clone()),
                 );
                 first.push(Step::Next(
                     b,
@@ -148,7 +148,12 @@ impl<'a> Ctx<'a> {
                     Source::Virtual(v) => (Kind::VirtualAppEni, v.label.clone()),
                     _ => (Kind::NetworkInterface, srci.resource.clone()),
                 };
-                b.hop(&srci.resource, kind, Decision::Send, srci.label.clone());
+                b.hop(
+                    &srci.resource,
+                    kind,
+                    Decision::Send,
+                    Rule::Sender(srci.label.clone()),
+                );
                 let subnet = srci.subnet.clone().unwrap_or_default();
                 if let Some(groups) = &srci.groups {
                     self.sg_filter(&mut b, groups, true, &owner);

@@ -19,7 +19,7 @@ pub mod recipes;
 use ipnet::Ipv4Net;
 
 use crate::engine::{endpoint_service_name, Blocker, Direction, Settings};
-use crate::findings::{Absent, Code, Filter, Finding, Kind, Why};
+use crate::findings::{Absent, Code, Filter, Finding, Kind, Receiver, Rule, Why};
 use crate::graph::Topology;
 use crate::query::{sources, Destination, Query};
 use crate::report::{QueryResult, Remediation};
@@ -243,7 +243,10 @@ impl<'a> Cx<'a> {
                         .path
                         .iter()
                         .filter(|h| h.resource == ep.id)
-                        .find_map(|h| h.rule.split_whitespace().find(|w| w.starts_with("eni-")))
+                        .find_map(|h| match &h.rule {
+                            Rule::Receiver(Receiver::EndpointEni { eni, .. }) => Some(eni),
+                            _ => None,
+                        })
                         .and_then(|e| self.topo.eni(e))
                         .and_then(|e| self.subnet_cidr(&e.subnet_id));
                     return match eni {

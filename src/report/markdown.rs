@@ -737,7 +737,7 @@ fn hop_rows(hops: &[Arc<Hop>]) -> Vec<String> {
             i + 1,
             code(&h.resource),
             inline(h.kind.as_str()),
-            inline(&h.rule)
+            inline(&h.rule.to_string())
         ));
     }
     out
@@ -916,7 +916,7 @@ mod tests {
                     resource: "eni-1".into(),
                     kind: crate::findings::Kind::NetworkInterface,
                     decision: crate::findings::Decision::Deny,
-                    rule: "a|b".into(),
+                    rule: crate::findings::Rule::Text("a|b".into()),
                 })],
                 return_path: vec![],
                 notes: vec!["note *one*".into()],

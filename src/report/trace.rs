@@ -207,7 +207,7 @@ mod tests {
                     resource: "eni-1".into(),
                     kind: crate::findings::Kind::NetworkInterface,
                     decision: crate::findings::Decision::Deny,
-                    rule: "".into(),
+                    rule: crate::findings::Rule::Text("".into()),
                 })],
                 return_path: vec![],
                 notes: vec!["b".into(), "a".into(), "a".into()],

@@ -417,14 +417,14 @@ pub struct NetworkAcl {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RuleAction {
     Allow,
     Deny,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct NaclEntry {
     /// 1..=32766 for user rules; 32767 is the implicit `*` deny.
     pub rule_number: u32,
@@ -466,7 +466,7 @@ pub struct SecurityGroup {
 /// number of peers (CIDRs, IPv6 CIDRs, prefix lists, groups). Rules are
 /// numbered from 1 in the order AWS returned them, which is how witnesses
 /// refer to them ("sg-0abc egress rule 2").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SgRule {
     pub protocol: Protocol,
     /// For TCP/UDP the port range; for ICMP the type (from) and code (to);
@@ -498,7 +498,7 @@ impl SgRule {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct GroupRef {
     pub group_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

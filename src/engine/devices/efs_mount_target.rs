@@ -11,7 +11,7 @@
 //! destination is chosen (`query::sources`); here the security group codes
 //! of `sg.rs` apply.
 
-use crate::findings::Kind;
+use crate::findings::{Kind, Receiver};
 use crate::graph::Topology;
 use crate::snapshot::NetworkInterface;
 
@@ -30,6 +30,9 @@ pub(super) fn owner(topo: &Topology, e: &NetworkInterface, mt: &str) -> Owner {
         groups,
         mt.to_string(),
         Kind::EfsMountTarget,
-        format!("{} of {mt}", e.id),
+        Receiver::MountTargetEni {
+            eni: e.id.clone(),
+            mount_target: mt.to_string(),
+        },
     )
 }

@@ -14,7 +14,7 @@
 //! Out of scope: `ENI_SOURCE_DEST_CHECK_RESTRICTION` (appliance ENIs are a
 //! route target that leaves the snapshot, `leaves.rs`), `ENI_ADDRESS_RESTRICTION`.
 
-use crate::findings::{Absent, Code, Decision, Kind, Why};
+use crate::findings::{Absent, Code, Decision, Kind, Receiver, Rule, Why};
 use crate::graph::EniRole;
 
 use super::super::branch::Branch;
@@ -32,8 +32,8 @@ pub(super) struct Owner {
     /// The component the hop names (the endpoint, not its ENI).
     pub resource: String,
     pub kind: Kind,
-    /// The hop's witness text.
-    pub text: String,
+    /// What the delivering hop names.
+    pub receiver: Receiver,
 }
 
 impl Owner {
@@ -42,14 +42,14 @@ impl Owner {
         groups: Option<Vec<String>>,
         resource: String,
         kind: Kind,
-        text: String,
+        receiver: Receiver,
     ) -> Owner {
         Owner {
             subnet,
             groups,
             resource,
             kind,
-            text,
+            receiver,
         }
     }
 }
@@ -70,7 +70,7 @@ impl Ctx<'_> {
                     Some(g),
                     s,
                     Kind::NetworkInterface,
-                    format!("{l} (new app ENI)"),
+                    Receiver::NewApp(l),
                 )
             })
         } else if let Some(e) = topo.eni(owner) {
@@ -82,14 +82,17 @@ impl Ctx<'_> {
                     None,
                     n.clone(),
                     Kind::NatGateway,
-                    format!("{owner} of {n}"),
+                    Receiver::NatEni {
+                        eni: owner.to_string(),
+                        nat: n.clone(),
+                    },
                 )),
                 None => Some(Owner::new(
                     e.subnet_id.clone(),
                     Some(e.security_group_ids.clone()),
                     owner.to_string(),
                     Kind::NetworkInterface,
-                    owner.to_string(),
+                    Receiver::Id(owner.to_string()),
                 )),
             }
         } else if let Some(i) = topo.instance(owner) {
@@ -99,7 +102,7 @@ impl Ctx<'_> {
                     Some(i.security_group_ids.clone()),
                     owner.to_string(),
                     Kind::Instance,
-                    owner.to_string(),
+                    Receiver::Id(owner.to_string()),
                 )
             })
         } else {
@@ -109,7 +112,7 @@ impl Ctx<'_> {
                     m.security_group_ids.clone(),
                     owner.to_string(),
                     Kind::EfsMountTarget,
-                    owner.to_string(),
+                    Receiver::Id(owner.to_string()),
                 )
             })
         };
@@ -118,7 +121,7 @@ impl Ctx<'_> {
             groups,
             resource,
             kind,
-            text,
+            receiver,
         }) = info
         else {
             let absent = Absent::Subnet(owner.to_string());
@@ -158,7 +161,7 @@ impl Ctx<'_> {
         } else {
             Decision::Deliver
         };
-        b.hop(&resource, kind, decision, text);
+        b.hop(&resource, kind, decision, Rule::Receiver(receiver));
         out.push(Step::Leaf(b));
     }
 }

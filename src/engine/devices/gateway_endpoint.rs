@@ -21,7 +21,7 @@
 //! an endpoint of another type (Gateway Load Balancer) leaves the snapshot
 //! (`leaves.rs`).
 
-use crate::findings::{Absent, Beyond, Code, Decision, Filter, Kind, Why};
+use crate::findings::{Absent, Beyond, Code, Decision, Filter, Kind, Rule, Why};
 use crate::snapshot::EndpointType;
 
 use super::super::branch::Branch;
@@ -66,7 +66,7 @@ impl Ctx<'_> {
                     id,
                     Kind::VpcEndpoint,
                     Decision::Deny,
-                    format!("state {state}"),
+                    Rule::State(state.clone()),
                 );
                 b.block(
                     id,
@@ -100,7 +100,7 @@ impl Ctx<'_> {
             id,
             Kind::VpcEndpoint,
             decision,
-            format!("gateway endpoint for {}", ep.service_name),
+            Rule::GatewayEndpointFor(ep.service_name.clone()),
         );
         self.note_endpoint_policy(id, ep.policy_document.as_deref());
         let via = Some(ep.service_name.clone());

@@ -47,7 +47,7 @@ use std::net::Ipv4Addr;
 
 use crate::snapshot::RouteTarget;
 
-use crate::findings::{Absent, Beyond, Code, Decision, Kind, Why};
+use crate::findings::{Absent, Beyond, Code, Decision, Kind, Rule, Why};
 
 use super::super::atoms::{ip_iv, is_private_ip, net_iv};
 use super::super::branch::{Branch, Leg};
@@ -77,7 +77,10 @@ impl Ctx<'_> {
                 igw,
                 Kind::InternetGateway,
                 Decision::Deny,
-                format!("{igw} is not attached to {vpc}"),
+                Rule::NotAttached {
+                    igw: igw.to_string(),
+                    vpc: vpc.to_string(),
+                },
             );
             b.block(
                 igw,
@@ -115,12 +118,7 @@ impl Ctx<'_> {
         }
         let public = b.via_nat.is_some() || b.src_public;
         if !public {
-            b.hop(
-                igw,
-                Kind::InternetGateway,
-                Decision::Deny,
-                "the sender has no public or Elastic IP address",
-            );
+            b.hop(igw, Kind::InternetGateway, Decision::Deny, Rule::NoPublicIp);
             b.block(
                 igw,
                 Kind::InternetGateway,
@@ -138,7 +136,7 @@ impl Ctx<'_> {
             igw,
             Kind::InternetGateway,
             Decision::Translate,
-            "private source address mapped to its public address",
+            Rule::MappedToPublic,
         );
         out.push(Step::Next(b, At::Exit { via: None }));
     }
@@ -156,7 +154,7 @@ impl Ctx<'_> {
             "internet",
             Kind::Internet,
             Decision::Send,
-            format!("from {label}"),
+            Rule::FromInternet(label.to_string()),
         );
         let dsts = b.ideal.projection(DST);
         let Some(first) = dsts.first().map(|iv| iv.lo) else {
@@ -192,7 +190,7 @@ impl Ctx<'_> {
             "aws-backbone",
             Kind::AwsBackbone,
             Decision::Route,
-            format!("to {ip}"),
+            Rule::To(ip),
         );
         let Some((owner, private)) = topo.owner_of_public_ip(ip) else {
             b.block(
@@ -236,15 +234,13 @@ impl Ctx<'_> {
             &igw,
             Kind::InternetGateway,
             Decision::Translate,
-            format!("destination {ip} mapped to {private}"),
+            Rule::DestinationMapped {
+                public: ip,
+                private,
+            },
         );
-        b.hop(&vpc, Kind::Vpc, Decision::Route, format!("to {private}"));
-        b.hop(
-            &subnet,
-            Kind::Subnet,
-            Decision::Route,
-            format!("to {private}"),
-        );
+        b.hop(&vpc, Kind::Vpc, Decision::Route, Rule::To(private));
+        b.hop(&subnet, Kind::Subnet, Decision::Route, Rule::To(private));
         let p = ip_iv(private);
         b.leg = Leg {
             fwd: Transform::IDENTITY.with(DST, Map::Const(p)),
@@ -274,7 +270,12 @@ impl Ctx<'_> {
                     to: private,
                 };
                 let msg = beyond.to_string();
-                b.hop(&edge.id, Kind::RouteTable, Decision::Unknown, msg.clone());
+                b.hop(
+                    &edge.id,
+                    Kind::RouteTable,
+                    Decision::Unknown,
+                    Rule::Beyond(beyond.clone()),
+                );
                 b.block(
                     &edge.id,
                     Kind::RouteTable,

@@ -14,7 +14,7 @@
 //! (a client in an AZ without an endpoint ENI still resolves to the ENIs of
 //! the other AZs and reaches them), `VPCE_INTRA_VPC_TRAFFIC`.
 
-use crate::findings::Kind;
+use crate::findings::{Kind, Receiver};
 use crate::graph::Topology;
 use crate::snapshot::NetworkInterface;
 
@@ -32,7 +32,11 @@ pub(super) fn owner(topo: &Topology, e: &NetworkInterface, ep: &str) -> Owner {
         Some(e.security_group_ids.clone()),
         ep.to_string(),
         Kind::VpcEndpoint,
-        format!("{} of {ep} ({svc})", e.id),
+        Receiver::EndpointEni {
+            eni: e.id.clone(),
+            endpoint: ep.to_string(),
+            service: svc,
+        },
     )
 }
 

@@ -12,7 +12,7 @@
 //! components, the snapshot does not hold their far side) and
 //! `UNKNOWN_RESOURCE` (the target is not in the snapshot).
 
-use crate::findings::{Beyond, Code, Decision, Kind, Why};
+use crate::findings::{Beyond, Code, Decision, Kind, Rule, Why};
 
 use super::super::atoms::AtomKind;
 use super::super::branch::Branch;
@@ -35,7 +35,12 @@ impl Ctx<'_> {
         let fwd = b.leg.fwd;
         self.nacl_filter(&mut b, subnet, true, Direction::Forward, fwd);
         let msg = beyond.to_string();
-        b.hop(target, Kind::External, Decision::Unknown, msg.clone());
+        b.hop(
+            target,
+            Kind::External,
+            Decision::Unknown,
+            Rule::Beyond(beyond.clone()),
+        );
         let code = if matches!(beyond, Beyond::MissingTarget(_)) {
             Code::UnknownResource
         } else {
@@ -66,19 +71,19 @@ impl Ctx<'_> {
                 &format!("aws-service:{s}"),
                 Kind::AwsService,
                 Decision::Exit,
-                format!("the public {s} endpoint"),
+                Rule::PublicEndpoint(s.clone()),
             ),
             (None, Some(v)) => b.hop(
                 &format!("aws-service:{v}"),
                 Kind::AwsService,
                 Decision::Exit,
-                format!("to {}", self.atoms.describe_set(&dsts)),
+                Rule::ToAddrs(self.atoms.describe_set(&dsts)),
             ),
             (None, None) => b.hop(
                 "internet",
                 Kind::Internet,
                 Decision::Exit,
-                format!("to {}", self.atoms.describe_set(&dsts)),
+                Rule::ToAddrs(self.atoms.describe_set(&dsts)),
             ),
         }
         out.push(Step::Leaf(b));

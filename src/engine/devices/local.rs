@@ -16,7 +16,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::findings::{Code, Decision, Kind, Why};
+use crate::findings::{Code, Decision, Kind, Rule, Why};
 
 use super::super::branch::Branch;
 use super::super::env::Ctx;
@@ -80,7 +80,7 @@ impl Ctx<'_> {
                         &s.id,
                         Kind::Subnet,
                         Decision::Deny,
-                        format!("no network interface has {what}"),
+                        Rule::NoOwner(what.clone()),
                     );
                     nb.block(
                         &s.id,
@@ -95,7 +95,7 @@ impl Ctx<'_> {
                         vpc,
                         Kind::Vpc,
                         Decision::Deny,
-                        format!("{what} is in no subnet"),
+                        Rule::InNoSubnet(what.clone()),
                     );
                     nb.block(
                         vpc,

@@ -21,7 +21,7 @@
 //! request or reply) is produced here; a subnet whose ACL is not in the
 //! snapshot gives `UNKNOWN_RESOURCE`.
 
-use crate::findings::{Absent, Code, Filter, Kind, Why};
+use crate::findings::{Absent, AclEntry, Code, Filter, Kind, Rule, Why};
 use crate::snapshot::NetworkAcl;
 
 use super::super::branch::{Branch, PendingReturn};
@@ -82,7 +82,7 @@ impl Ctx<'_> {
             resource: acl.id.clone(),
             kind: Kind::NetworkAcl,
             decision,
-            rule: nacl_witness_text(&nacl, acl, egress, leg),
+            rule: nacl_witness_rule(&nacl, acl, egress, leg),
         });
         b.push_hop(dir, hop);
     }
@@ -121,24 +121,18 @@ impl Ctx<'_> {
     }
 }
 
-/// A NACL direction's hop text for the packets `leg`: the entries that
+/// A NACL direction's hop rule for the packets `leg`: the entries that
 /// decide some of them, in order (at most 4 named).
-fn nacl_witness_text(nacl: &NaclRules, acl: &NetworkAcl, egress: bool, leg: &Space) -> String {
+fn nacl_witness_rule(nacl: &NaclRules, acl: &NetworkAcl, egress: bool, leg: &Space) -> Rule {
     let (allows, denies) = nacl_witness_of(nacl, leg);
-    let mut rule_parts: Vec<String> = allows.iter().chain(denies.iter()).cloned().collect();
-    rule_parts.dedup();
-    if rule_parts.len() > 4 {
-        let more = rule_parts.len() - 4;
-        rule_parts.truncate(4);
-        rule_parts.push(format!(
-            "... {more} more rule{}",
-            if more == 1 { "" } else { "s" }
-        ));
+    let mut entries: Vec<AclEntry> = allows.into_iter().chain(denies).collect();
+    entries.dedup();
+    let more = entries.len().saturating_sub(4);
+    entries.truncate(4);
+    Rule::Acl {
+        acl: acl.id.clone(),
+        egress,
+        entries,
+        more,
     }
-    format!(
-        "{} {} {}",
-        acl.id,
-        if egress { "outbound" } else { "inbound" },
-        rule_parts.join("; ")
-    )
 }

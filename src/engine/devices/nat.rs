@@ -29,7 +29,7 @@
 //! (regional NAT gateways, traffic from outside the VPC) do not arise in
 //! what the engine models.
 
-use crate::findings::{Absent, Code, Decision, Filter, Kind, Why};
+use crate::findings::{Absent, Code, Decision, Filter, Kind, Rule, Why};
 
 use super::super::atoms::ip_iv;
 use super::super::branch::{Branch, Leg};
@@ -68,7 +68,7 @@ impl Ctx<'_> {
                 id,
                 Kind::NatGateway,
                 Decision::Deny,
-                format!("state {}", nat.state),
+                Rule::State(nat.state.clone()),
             );
             b.block(
                 id,
@@ -109,14 +109,7 @@ impl Ctx<'_> {
             id,
             Kind::NatGateway,
             Decision::Translate,
-            format!(
-                "source translated to {nat_ip}{}",
-                if public {
-                    " (public NAT)"
-                } else {
-                    " (private NAT)"
-                }
-            ),
+            Rule::NatTranslated { to: nat_ip, public },
         );
         let nip = ip_iv(nat_ip);
         b.leg = Leg {

@@ -20,7 +20,7 @@
 
 use std::rc::Rc;
 
-use crate::findings::{Absent, Beyond, Code, Decision, Kind, Why};
+use crate::findings::{Absent, Beyond, Code, Decision, Kind, Rule, Why};
 use crate::graph::Topology;
 use crate::snapshot::{Route, RouteDestination, RouteTable, RouteTarget};
 
@@ -83,8 +83,11 @@ impl Ctx<'_> {
                     rt.id
                 ));
             }
-            let text = format!("{} -> {}", r.destination, r.target.id());
-            nb.hop(&rt.id, Kind::RouteTable, Decision::Route, text);
+            let rule = Rule::Route {
+                destination: r.destination.to_string(),
+                target: r.target.id().to_string(),
+            };
+            nb.hop(&rt.id, Kind::RouteTable, Decision::Route, rule);
             self.follow_route(nb, subnet, &rt.id, r, out);
         }
         let rest_maybe = iv_intersect(&dsts, rem_maybe);
@@ -96,7 +99,7 @@ impl Ctx<'_> {
                 &rt.id,
                 Kind::RouteTable,
                 Decision::Deny,
-                format!("no route to {what}"),
+                Rule::NoRoute(what.clone()),
             );
             nb.block(
                 &rt.id,

@@ -19,14 +19,11 @@
 //! peering and transit gateways, which the engine does not model yet; such
 //! references make a rule's peers unknown, so the verdict is `unknown`).
 
-use std::rc::Rc;
-
-use crate::findings::{Code, Filter, Kind};
+use crate::findings::{Code, Filter, GroupRules, Kind, Matched, Rule};
 
 use super::super::branch::{leg_box, Branch};
 use super::super::env::Ctx;
 use super::super::result::Direction;
-use super::super::rules::describe_sg_rule;
 use super::super::space::FULL;
 
 impl Ctx<'_> {
@@ -49,11 +46,11 @@ impl Ctx<'_> {
         } else {
             &b.maybe
         });
-        let mut matched: Vec<Rc<str>> = Vec::new();
+        let mut matched: Vec<Matched> = Vec::new();
         let mut first_match = None;
         for g in groups {
             let Some(sg) = self.topo.security_group(g) else {
-                matched.push(format!("{g} is not in the snapshot").into());
+                matched.push(Matched::MissingGroup(g.clone()));
                 continue;
             };
             let rules = if egress { &sg.egress } else { &sg.ingress };
@@ -68,7 +65,7 @@ impl Ctx<'_> {
                     )
                 {
                     first_match.get_or_insert_with(|| g.clone());
-                    matched.push(self.cache.sg_rule_text(g, i, r, egress));
+                    matched.push(Matched::Rule(self.cache.sg_rule_ref(g, i, r, egress)));
                 }
             }
         }
@@ -85,38 +82,28 @@ impl Ctx<'_> {
         };
         let rule = if matched.is_empty() {
             // Show what the groups do allow, so the gap is visible.
-            let existing: Vec<String> = groups
-                .iter()
-                .filter_map(|g| self.topo.security_group(g))
-                .flat_map(|sg| {
-                    let rules = if egress { &sg.egress } else { &sg.ingress };
-                    rules.iter().enumerate().map(move |(i, r)| {
-                        format!("{} rule {}: {}", sg.id, i + 1, describe_sg_rule(r, egress))
-                    })
-                })
-                .take(4)
-                .collect();
-            let dir = if egress { "egress" } else { "ingress" };
-            match (groups.is_empty(), existing.is_empty()) {
-                (true, _) => format!("no {dir} rule matches (no security groups)"),
-                (false, true) => format!(
-                    "no {dir} rule matches: {} has no {dir} rules",
-                    groups.join(", ")
-                ),
-                (false, false) => format!(
-                    "no {dir} rule matches; the rules are: {}",
-                    existing.join("; ")
-                ),
+            let mut existing = Vec::new();
+            'groups: for sg in groups.iter().filter_map(|g| self.topo.security_group(g)) {
+                let rules = if egress { &sg.egress } else { &sg.ingress };
+                for (i, r) in rules.iter().enumerate() {
+                    if existing.len() == 4 {
+                        break 'groups;
+                    }
+                    existing.push(self.cache.sg_rule_ref(&sg.id, i, r, egress));
+                }
+            }
+            GroupRules::NoMatch {
+                egress,
+                groups: groups.to_vec(),
+                existing,
             }
         } else {
-            if matched.len() > 4 {
-                let more = matched.len() - 4;
-                matched.truncate(4);
-                matched.push(
-                    format!("... {more} more rule{}", if more == 1 { "" } else { "s" }).into(),
-                );
+            let more = matched.len().saturating_sub(4);
+            matched.truncate(4);
+            GroupRules::Matched {
+                rules: matched,
+                more,
             }
-            matched.join("; ")
         };
         let what = || Filter::Groups {
             egress,
@@ -133,6 +120,6 @@ impl Ctx<'_> {
             code,
             &what,
         );
-        b.hop(&resource, Kind::SecurityGroup, decision, rule);
+        b.hop(&resource, Kind::SecurityGroup, decision, Rule::Groups(rule));
     }
 }

@@ -11,7 +11,7 @@
 //! endpoint changes routing, not DNS, so S3 keeps its public addresses and
 //! the prefix-list route carries them.
 
-use crate::findings::{Code, Decision, Kind, Why};
+use crate::findings::{Code, Decision, Kind, Rule, Why};
 use crate::snapshot::EndpointType;
 
 use super::super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
@@ -178,7 +178,7 @@ pub(in crate::engine) fn resolve_service(
                     Some(e) => {
                         for p in &e.private_ips {
                             ivs.push(ip_iv(p.address));
-                            ips.push(p.address.to_string());
+                            ips.push(p.address);
                         }
                     }
                     None => {
@@ -201,15 +201,11 @@ pub(in crate::engine) fn resolve_service(
                 resource: ep.id.clone(),
                 kind: Kind::Dns,
                 decision: Decision::Resolve,
-                rule: format!(
-                    "{host} -> {} (private DNS of {})",
-                    if ips.is_empty() {
-                        "?".to_string()
-                    } else {
-                        ips.join(", ")
-                    },
-                    ep.id
-                ),
+                rule: Rule::ResolvesToEndpoint {
+                    host: host.clone(),
+                    ips,
+                    endpoint: ep.id.clone(),
+                },
             });
             return ResolvedParts {
                 addrs: AddrMatch::exact(ivs),
@@ -258,7 +254,10 @@ pub(in crate::engine) fn resolve_service(
             resource: res,
             kind: Kind::Dns,
             decision: Decision::Resolve,
-            rule: format!("{host} -> public addresses ({} not used)", ep.id),
+            rule: Rule::EndpointNotUsed {
+                host: host.clone(),
+                endpoint: ep.id.clone(),
+            },
         });
     } else if gateway.is_none() {
         blockers.push(Blocker {
@@ -277,14 +276,17 @@ pub(in crate::engine) fn resolve_service(
             resource: host.clone(),
             kind: Kind::Dns,
             decision: Decision::Resolve,
-            rule: format!("{host} -> public addresses (no endpoint for {name})"),
+            rule: Rule::NoEndpointFor {
+                host: host.clone(),
+                service: name.clone(),
+            },
         });
     } else {
         hops.push(Hop {
             resource: host.clone(),
             kind: Kind::Dns,
             decision: Decision::Resolve,
-            rule: format!("{host} -> public addresses"),
+            rule: Rule::Public { host: host.clone() },
         });
     }
 
@@ -308,7 +310,7 @@ pub(in crate::engine) fn resolve_service(
                     resource: vpc_id.to_string(),
                     kind: Kind::Dns,
                     decision: Decision::Deny,
-                    rule: format!("{host} does not resolve: enableDnsSupport is false"),
+                    rule: Rule::NoResolution { host: host.clone() },
                 });
                 return ResolvedParts {
                     addrs: AddrMatch::default(),

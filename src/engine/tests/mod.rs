@@ -116,6 +116,7 @@ fn sg_group_reference_admits_members() {
     assert!(
         r.path.iter().any(|h| h
             .rule
+            .to_string()
             .contains("sg-srv ingress rule 1: tcp 443 from sg-app")),
         "{:?}",
         r.path
@@ -219,7 +220,9 @@ fn nacl_deny_before_allow_wins() {
     let r = https(s, Target::Ip(ip("10.0.2.20")));
     assert_eq!(r.verdict, Verdict::Blocked);
     assert!(
-        r.path.iter().any(|h| h.rule.contains("rule 50 deny")),
+        r.path
+            .iter()
+            .any(|h| h.rule.to_string().contains("rule 50 deny")),
         "{:?}",
         r.path
     );
@@ -346,7 +349,11 @@ fn interface_endpoint_private_dns_needs_both_vpc_attributes() {
     };
     let r = eval_on(base(), app(), svc.clone(), Protocol::TCP, 443);
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
-    assert!(r.path[0].rule.contains("10.0.2.30"), "{:?}", r.path[0]);
+    assert!(
+        r.path[0].rule.to_string().contains("10.0.2.30"),
+        "{:?}",
+        r.path[0]
+    );
 
     let mut s = base();
     s["vpcs"][0]["enable_dns_hostnames"] = json!(false);
@@ -435,7 +442,10 @@ fn s3_gateway_endpoint_by_prefix_list_route() {
     };
     let r = eval_on(s.clone(), app(), s3.clone(), Protocol::TCP, 443);
     assert_eq!(r.verdict, Verdict::Reachable, "{r:?}");
-    assert!(r.path.iter().any(|h| h.rule == "pl-s3 -> vpce-s3"));
+    assert!(r
+        .path
+        .iter()
+        .any(|h| h.rule.to_string() == "pl-s3 -> vpce-s3"));
     // An egress rule naming only one S3 CIDR lets part of S3 through.
     s["security_groups"][0]["egress"] =
         json!([{"protocol": 6, "from_port": 443, "to_port": 443, "ipv4": ["52.218.0.0/17"]}]);
