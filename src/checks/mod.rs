@@ -33,6 +33,7 @@ mod vpc_only_private_subnets;
 
 use std::collections::BTreeSet;
 
+use crate::engine::nat;
 use crate::graph::Topology;
 use crate::query::sources;
 use crate::query::Severity;
@@ -351,19 +352,10 @@ impl<'a> CheckContext<'a> {
             .map(|r| (rt.id.as_str(), r))
     }
 
-    /// An available public NAT gateway of the VPC, preferring one outside
-    /// `avoid` subnets.
+    /// A NAT gateway of the VPC that reaches the internet, preferring one
+    /// outside `avoid` subnets ([`crate::fix::recipes::usable_nat`]).
     pub fn usable_nat(&self, vpc: &str, avoid: &[String]) -> Option<&'a NatGateway> {
-        let mut nats: Vec<&NatGateway> = self
-            .snapshot
-            .nat_gateways
-            .iter()
-            .filter(|n| {
-                n.vpc_id == vpc && n.state == "available" && n.connectivity_type == "public"
-            })
-            .collect();
-        nats.sort_by_key(|n| (avoid.contains(&n.subnet_id), n.id.as_str()));
-        nats.into_iter().next()
+        crate::fix::recipes::usable_nat(self.topo, vpc, avoid)
     }
 
     /// Whether a subnet's default route goes to an available public NAT
@@ -376,7 +368,7 @@ impl<'a> CheckContext<'a> {
         self.snapshot
             .nat_gateways
             .iter()
-            .find(|n| &n.id == id && n.state == "available" && n.connectivity_type == "public")
+            .find(|n| &n.id == id && nat::reaches_internet(n))
     }
 }
 

@@ -366,7 +366,7 @@ pub fn nat_route<'a>(topo: &'a Topology, subnet: &str) -> Option<&'a str> {
     })
     .filter(|nat| {
         topo.nat_gateway(nat)
-            .is_some_and(|n| n.state == "available" && n.connectivity_type == "public")
+            .is_some_and(crate::engine::nat::reaches_internet)
     })
 }
 

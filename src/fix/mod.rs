@@ -628,10 +628,7 @@ impl<'a> Cx<'a> {
                 r.destination == RouteDestination::Ipv4("0.0.0.0/0".parse().expect("valid CIDR"))
             })
         });
-        let nat_exists =
-            self.topo.snapshot.nat_gateways.iter().any(|n| {
-                n.vpc_id == vpc && n.state == "available" && n.connectivity_type == "public"
-            });
+        let nat_exists = recipes::usable_nat(self.topo, vpc, &[]).is_some();
         // With an endpoint fix in the same result, a route is only the
         // alternative, and only worth naming when a NAT gateway exists.
         if name_resolution && !nat_exists {

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::engine::nat;
 use crate::graph::Topology;
 use crate::snapshot::{
-    Domain, EndpointType, PortRange, Protocol, RouteDestination, RouteTarget, Subnet,
+    Domain, EndpointType, NatGateway, PortRange, Protocol, RouteDestination, RouteTarget, Subnet,
 };
 
 use super::cli::{self, placeholder, Peer};
@@ -164,6 +165,17 @@ pub fn public_subnet<'a>(topo: &'a Topology, domain: &Domain, vpc: &str) -> Opti
     })
 }
 
+/// A NAT gateway of the VPC that reaches the internet
+/// ([`nat::reaches_internet`]), preferring one outside the `avoid` subnets
+/// (the domain's, which must stay private), then the first by id.
+pub fn usable_nat<'a>(topo: &'a Topology, vpc: &str, avoid: &[String]) -> Option<&'a NatGateway> {
+    topo.snapshot
+        .nat_gateways
+        .iter()
+        .filter(|n| n.vpc_id == vpc && nat::reaches_internet(n))
+        .min_by_key(|n| (avoid.contains(&n.subnet_id), n.id.as_str()))
+}
+
 /// Commands that give `table` a default route through a NAT gateway:
 /// through an available public one of the VPC, else a new one in a public
 /// subnet. `replace` when the table already has a default route.
@@ -176,14 +188,7 @@ pub fn nat_default_route(
     region: Option<&str>,
 ) -> (String, Vec<String>) {
     let dest = RouteDestination::Ipv4("0.0.0.0/0".parse().expect("valid CIDR"));
-    let mut nats: Vec<_> = topo
-        .snapshot
-        .nat_gateways
-        .iter()
-        .filter(|n| n.vpc_id == vpc && n.state == "available" && n.connectivity_type == "public")
-        .collect();
-    nats.sort_by_key(|n| (domain.subnet_ids.contains(&n.subnet_id), n.id.clone()));
-    if let Some(nat) = nats.first() {
+    if let Some(nat) = usable_nat(topo, vpc, &domain.subnet_ids) {
         return (
             format!("Route 0.0.0.0/0 of {table} to {}", nat.id),
             vec![cli::route_to_nat(table, &dest, &nat.id, replace, region)],
