@@ -33,14 +33,12 @@ mod vpc_only_private_subnets;
 
 use std::collections::BTreeSet;
 
-use crate::engine::nat;
 use crate::graph::Topology;
 use crate::query::sources;
 use crate::query::Severity;
 use crate::report::{CheckInfo, CheckResult, CheckStatus, Remediation};
 use crate::snapshot::{
-    Domain, EndpointType, NatGateway, Route, RouteDestination, RouteTarget, SecurityGroup,
-    Snapshot, Subnet, UserProfile, VpcEndpoint,
+    Domain, EndpointType, NatGateway, SecurityGroup, Snapshot, Subnet, UserProfile, VpcEndpoint,
 };
 
 /// What / Why / Fix / References, shown by `checks show ID`.
@@ -341,34 +339,10 @@ impl<'a> CheckContext<'a> {
             .collect()
     }
 
-    /// The active IPv4 default route of a subnet's effective route table.
-    pub fn default_route(&self, subnet: &str) -> Option<(&'a str, &'a Route)> {
-        let rt = self.topo.route_table_of_subnet(subnet)?;
-        rt.routes
-            .iter()
-            .find(|r| {
-                r.active && r.destination == RouteDestination::Ipv4("0.0.0.0/0".parse().unwrap())
-            })
-            .map(|r| (rt.id.as_str(), r))
-    }
-
     /// A NAT gateway of the VPC that reaches the internet, preferring one
     /// outside `avoid` subnets ([`crate::fix::recipes::usable_nat`]).
     pub fn usable_nat(&self, vpc: &str, avoid: &[String]) -> Option<&'a NatGateway> {
         crate::fix::recipes::usable_nat(self.topo, vpc, avoid)
-    }
-
-    /// Whether a subnet's default route goes to an available public NAT
-    /// gateway (the NAT path Studio apps need for public endpoints).
-    pub fn nat_route(&self, subnet: &str) -> Option<&'a NatGateway> {
-        let (_, r) = self.default_route(subnet)?;
-        let RouteTarget::NatGateway(id) = &r.target else {
-            return None;
-        };
-        self.snapshot
-            .nat_gateways
-            .iter()
-            .find(|n| &n.id == id && nat::reaches_internet(n))
     }
 }
 

@@ -26,12 +26,13 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::engine::route_table::{nat_route, public_route};
 use crate::engine::{endpoint_service_name, public_name};
 use crate::graph::Topology;
 use crate::query::sources::{app_enis, region_of};
 use crate::snapshot::{
-    Domain, EfsMountTarget, EndpointType, NetworkInterface, Protocol, RouteDestination,
-    RouteTarget, SecurityGroup, SgRule, Snapshot, Subnet, VpcEndpoint,
+    Domain, EfsMountTarget, EndpointType, NetworkInterface, Protocol, RouteTarget, SecurityGroup,
+    SgRule, Snapshot, Subnet, VpcEndpoint,
 };
 
 /// Version of the `explain --format json` document.
@@ -254,6 +255,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("subnet-missing", "a domain subnet is not in the snapshot"),
     ("vpc-only-public-subnet", "a VpcOnly domain subnet routes 0.0.0.0/0 to an internet gateway (F14)"),
     ("subnet-route-table-unknown", "a domain subnet has no route table in the snapshot"),
+    ("subnet-internet-route-unknown", "which route a domain subnet's internet traffic takes depends on a prefix list not in the snapshot"),
     ("single-availability-zone", "all domain subnets are in one availability zone"),
     ("security-group-missing", "a configured security group is not in the snapshot"),
     ("security-groups-unknown", "the security groups of the VPC were not captured"),
@@ -345,41 +347,6 @@ pub fn explain_domain(snapshot: &Snapshot, topo: &Topology, domain: &Domain) -> 
 }
 
 // ------------------------------------------------------------ helpers ----
-
-/// Whether a subnet is public: its route table sends 0.0.0.0/0 to an
-/// internet gateway. `None` when its route table is unknown.
-pub fn public_route<'a>(topo: &'a Topology, subnet: &str) -> Option<Option<&'a str>> {
-    let rt = topo.route_table_of_subnet(subnet)?;
-    Some(default_route(rt.routes.iter(), |t| match t {
-        RouteTarget::InternetGateway(i) => Some(i.as_str()),
-        _ => None,
-    }))
-}
-
-/// The NAT gateway a subnet's 0.0.0.0/0 route goes to, when it is usable
-/// (an available public NAT in the snapshot).
-pub fn nat_route<'a>(topo: &'a Topology, subnet: &str) -> Option<&'a str> {
-    let rt = topo.route_table_of_subnet(subnet)?;
-    default_route(rt.routes.iter(), |t| match t {
-        RouteTarget::NatGateway(i) => Some(i.as_str()),
-        _ => None,
-    })
-    .filter(|nat| {
-        topo.nat_gateway(nat)
-            .is_some_and(crate::engine::nat::reaches_internet)
-    })
-}
-
-fn default_route<'a>(
-    mut routes: impl Iterator<Item = &'a crate::snapshot::Route>,
-    pick: impl Fn(&'a RouteTarget) -> Option<&'a str>,
-) -> Option<&'a str> {
-    let zero: ipnet::Ipv4Net = "0.0.0.0/0".parse().expect("valid net");
-    routes.find_map(|r| match &r.destination {
-        RouteDestination::Ipv4(n) if *n == zero && r.active => pick(&r.target),
-        _ => None,
-    })
-}
 
 /// Whether `rule` admits TCP 2049 with `peer` as its group.
 fn nfs_rule_names(rule: &SgRule, peer: &str) -> bool {
@@ -1023,30 +990,38 @@ impl<'a> Cx<'a> {
                 _ => String::new(),
             };
             let item = match public_route(self.topo, id) {
-                None => Item::new(
+                None if rt.is_none() => Item::new(
                     format!("SubnetIds: {id}"),
                     value.join(" · "),
                     "The subnet has no route table in the snapshot, so whether it is private is unknown.",
                 )
                 .flag(Status::Unknown, "subnet-route-table-unknown"),
-                Some(Some(igw)) if self.vpc_only => Item::new(
+                None => Item::new(
+                    format!("SubnetIds: {id}"),
+                    value.join(" · "),
+                    "Its route table routes to a prefix list whose entries are not in the snapshot, so which route internet traffic takes, and whether the subnet is private, is unknown.",
+                )
+                .flag(Status::Unknown, "subnet-internet-route-unknown"),
+                Some(Some((igw, route))) if self.vpc_only => Item::new(
                     format!("SubnetIds: {id}"),
                     format!("{} · public", value.join(" · ")),
                     format!(
-                        "Public: its route table sends 0.0.0.0/0 to {igw}. VpcOnly domains must use private subnets; app ENIs get no public address, so the internet gateway gives them no internet access (F14).{headroom}"
+                        "Public: its route table sends {} to {igw}. VpcOnly domains must use private subnets; app ENIs get no public address, so the internet gateway gives them no internet access (F14).{headroom}",
+                        route.destination
                     ),
                 )
                 .flag(Status::Error, "vpc-only-public-subnet"),
-                Some(Some(igw)) => Item::new(
+                Some(Some((igw, route))) => Item::new(
                     format!("SubnetIds: {id}"),
                     format!("{} · public", value.join(" · ")),
                     format!(
-                        "Public (0.0.0.0/0 → {igw}): acceptable for PublicInternetOnly, where only NFS traffic to the mount targets uses it.{headroom}"
+                        "Public ({} → {igw}): acceptable for PublicInternetOnly, where only NFS traffic to the mount targets uses it.{headroom}",
+                        route.destination
                     ),
                 ),
                 Some(None) => {
                     let out = match nat_route(self.topo, id) {
-                        Some(nat) => format!("outbound internet through {nat}"),
+                        Some((nat, _)) => format!("outbound internet through {}", nat.id),
                         None => "no internet route: only VPC endpoints serve AWS services".to_string(),
                     };
                     Item::new(
@@ -1659,7 +1634,7 @@ impl<'a> Cx<'a> {
         let nat_subnets: Vec<(&String, Option<&str>)> = self
             .subnets
             .iter()
-            .map(|s| (s, nat_route(self.topo, s)))
+            .map(|s| (s, nat_route(self.topo, s).map(|(n, _)| n.id.as_str())))
             .collect();
         let all_nat = !nat_subnets.is_empty() && nat_subnets.iter().all(|(_, n)| n.is_some());
         let no_nat: Vec<String> = nat_subnets

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::nat;
+use crate::engine::{nat, route_table};
 use crate::graph::Topology;
 use crate::snapshot::{
-    Domain, EndpointType, NatGateway, PortRange, Protocol, RouteDestination, RouteTarget, Subnet,
+    Domain, EndpointType, NatGateway, PortRange, Protocol, RouteDestination, Subnet,
 };
 
 use super::cli::{self, placeholder, Peer};
@@ -149,19 +149,14 @@ pub fn domain_route_tables(topo: &Topology, domain: &Domain) -> Vec<String> {
     t
 }
 
-/// A subnet of the VPC outside the domain whose route table sends
-/// 0.0.0.0/0 to an internet gateway (where a NAT gateway can live).
+/// A subnet of the VPC outside the domain whose internet route goes to an
+/// internet gateway ([`route_table::public_route`]): where a NAT gateway
+/// can live.
 pub fn public_subnet<'a>(topo: &'a Topology, domain: &Domain, vpc: &str) -> Option<&'a Subnet> {
     topo.snapshot.subnets.iter().find(|s| {
         s.vpc_id == vpc
             && !domain.subnet_ids.contains(&s.id)
-            && topo.route_table_of_subnet(&s.id).is_some_and(|rt| {
-                rt.routes.iter().any(|r| {
-                    r.active
-                        && matches!(r.target, RouteTarget::InternetGateway(_))
-                        && matches!(r.destination, RouteDestination::Ipv4(n) if n.prefix_len() == 0)
-                })
-            })
+            && matches!(route_table::public_route(topo, &s.id), Some(Some(_)))
     })
 }
 
