@@ -27,12 +27,13 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::engine::route_table::{nat_route, public_route};
+use crate::engine::rules::sg_rule_admits_tcp;
 use crate::engine::{endpoint_service_name, public_name};
 use crate::graph::Topology;
 use crate::query::sources::{app_enis, region_of};
 use crate::snapshot::{
-    Domain, EfsMountTarget, EndpointType, NetworkInterface, Protocol, RouteTarget, SecurityGroup,
-    SgRule, Snapshot, Subnet, VpcEndpoint,
+    Domain, EfsMountTarget, EndpointType, NetworkInterface, RouteTarget, SecurityGroup, Snapshot,
+    Subnet, VpcEndpoint,
 };
 
 /// Version of the `explain --format json` document.
@@ -347,18 +348,6 @@ pub fn explain_domain(snapshot: &Snapshot, topo: &Topology, domain: &Domain) -> 
 }
 
 // ------------------------------------------------------------ helpers ----
-
-/// Whether `rule` admits TCP 2049 with `peer` as its group.
-fn nfs_rule_names(rule: &SgRule, peer: &str) -> bool {
-    let proto_ok = match rule.protocol {
-        Protocol::All => true,
-        p => {
-            let r = rule.port_range();
-            p == Protocol::TCP && r.from <= 2049 && 2049 <= r.to
-        }
-    };
-    proto_ok && rule.groups.iter().any(|g| g.group_id == peer)
-}
 
 /// The space or user profile a real app ENI serves, from its
 /// `ManagedByAmazonSageMakerResource` tag
@@ -1278,7 +1267,10 @@ impl<'a> Cx<'a> {
             });
         }
         if let (Some(i), Some(o)) = (inbound, outbound) {
-            let ingress_ok = i.ingress.iter().any(|r| nfs_rule_names(r, &o.id));
+            let ingress_ok = i
+                .ingress
+                .iter()
+                .any(|r| sg_rule_admits_tcp(r, 2049, &o.id, None));
             let item = Item::new(
                 format!("{} ingress", i.id),
                 if ingress_ok {
@@ -1303,7 +1295,10 @@ impl<'a> Cx<'a> {
             } else {
                 item.flag(Status::Error, "nfs-inbound-rule-missing")
             });
-            let egress_ok = o.egress.iter().any(|r| nfs_rule_names(r, &i.id));
+            let egress_ok = o
+                .egress
+                .iter()
+                .any(|r| sg_rule_admits_tcp(r, 2049, &i.id, None));
             let item = Item::new(
                 format!("{} egress", o.id),
                 if egress_ok {

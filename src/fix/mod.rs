@@ -18,7 +18,7 @@ pub mod recipes;
 
 use ipnet::Ipv4Net;
 
-use crate::engine::{endpoint_service_name, Blocker, Direction, Settings};
+use crate::engine::{endpoint_service_name, rules, Blocker, Direction, Settings};
 use crate::findings::Code;
 use crate::graph::Topology;
 use crate::query::{sources, Destination, Query};
@@ -952,11 +952,13 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// Entries of one direction in evaluation order, without the `*` rule.
+/// Entries of one direction in the engine's evaluation order
+/// ([`rules::nacl_entry_order`]).
 fn entries(all: &[NaclEntry], egress: bool) -> Vec<&NaclEntry> {
-    let mut e: Vec<&NaclEntry> = all.iter().filter(|e| e.egress == egress).collect();
-    e.sort_by_key(|e| e.rule_number);
-    e
+    rules::nacl_entry_order(all, egress)
+        .into_iter()
+        .map(|i| &all[i])
+        .collect()
 }
 
 fn protocol_matches(rule: Protocol, flow: Protocol) -> bool {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::{nat, route_table};
+use crate::engine::{nat, route_table, rules};
 use crate::graph::Topology;
 use crate::snapshot::{
     Domain, EndpointType, NatGateway, PortRange, Protocol, RouteDestination, Subnet,
@@ -49,16 +49,9 @@ pub fn admits_from_group(topo: &Topology, group: &str, port: u16, from: &str) ->
         .and_then(|v| topo.vpc(v))
         .map(|v| v.cidr_blocks.clone())
         .unwrap_or_default();
-    g.ingress.iter().any(|r| {
-        let proto = r.protocol == Protocol::All || r.protocol == Protocol::TCP;
-        let pr = r.port_range();
-        let port_ok = r.protocol == Protocol::All || (pr.from <= port && port <= pr.to);
-        let peer = r.groups.iter().any(|p| p.group_id == from)
-            || r.ipv4
-                .iter()
-                .any(|c| c.prefix_len() == 0 || vpc_cidrs.iter().any(|v| c.contains(v)));
-        proto && port_ok && peer
-    })
+    g.ingress
+        .iter()
+        .any(|r| rules::sg_rule_admits_tcp(r, port, from, Some(&vpc_cidrs)))
 }
 
 /// Commands that create an interface endpoint for `service_name` in the
