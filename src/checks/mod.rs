@@ -38,7 +38,8 @@ use crate::query::sources;
 use crate::query::Severity;
 use crate::report::{CheckInfo, CheckResult, CheckStatus, Remediation};
 use crate::snapshot::{
-    Domain, EndpointType, NatGateway, SecurityGroup, Snapshot, Subnet, UserProfile, VpcEndpoint,
+    Domain, EfsMountTarget, EndpointType, NatGateway, SecurityGroup, Snapshot, Subnet, UserProfile,
+    VpcEndpoint,
 };
 
 /// What / Why / Fix / References, shown by `checks show ID`.
@@ -233,16 +234,23 @@ impl<'a> CheckContext<'a> {
 
     /// `security-group-for-{inbound,outbound}-nfs-<domain-id>` in the
     /// domain's VPC.
+    /// ([`sources::nfs_group`]).
     pub fn nfs_group(&self, d: &Domain, inbound: bool) -> Option<&'a SecurityGroup> {
-        let name = format!(
-            "security-group-for-{}-nfs-{}",
-            if inbound { "inbound" } else { "outbound" },
-            d.id
-        );
-        self.snapshot
-            .security_groups
-            .iter()
-            .find(|g| g.name == name && d.vpc_id.is_some() && g.vpc_id == d.vpc_id)
+        let which = if inbound {
+            sources::Nfs::Inbound
+        } else {
+            sources::Nfs::Outbound
+        };
+        sources::nfs_group(self.snapshot, d, which)
+    }
+
+    /// The AZ of a mount target ([`sources::mount_target_az`]).
+    pub fn mount_target_az(&self, m: &'a EfsMountTarget) -> Option<&'a str> {
+        sources::mount_target_az(m, |s| {
+            self.topo
+                .subnet(s)
+                .and_then(|x| x.availability_zone.as_deref())
+        })
     }
 
     /// The domain's user profiles (sorted by name).

@@ -30,7 +30,7 @@ use crate::engine::route_table::{nat_route, public_route};
 use crate::engine::rules::sg_rule_admits_tcp;
 use crate::engine::{endpoint_service_name, public_name};
 use crate::graph::Topology;
-use crate::query::sources::{app_enis, region_of};
+use crate::query::sources::{app_enis, mount_target_az, nfs_group, nfs_group_name, region_of, Nfs};
 use crate::snapshot::{
     Domain, EfsMountTarget, EndpointType, NetworkInterface, RouteTarget, SecurityGroup, Snapshot,
     Subnet, VpcEndpoint,
@@ -491,13 +491,8 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn nfs_group(&self, direction: &str) -> Option<&'a SecurityGroup> {
-        let name = format!("security-group-for-{direction}-nfs-{}", self.d.id);
-        self.s
-            .security_groups
-            .iter()
-            .filter(|g| g.name == name)
-            .find(|g| self.vpc_id().is_some() && g.vpc_id.as_deref() == self.vpc_id())
+    fn nfs_group(&self, which: Nfs) -> Option<&'a SecurityGroup> {
+        nfs_group(self.s, self.d, which)
     }
 
     fn subnet(&self, id: &str) -> Option<&'a Subnet> {
@@ -1090,7 +1085,7 @@ impl<'a> Cx<'a> {
 
     fn security_groups(&self) -> Section {
         let d = self.d;
-        let nfs = self.nfs_group("outbound").map(|g| g.id.clone());
+        let nfs = self.nfs_group(Nfs::Outbound).map(|g| g.id.clone());
         let defaults = &d.default_user_settings.security_groups;
         let mut items = Vec::new();
         let nfs_note = match &nfs {
@@ -1233,13 +1228,23 @@ impl<'a> Cx<'a> {
         let d = self.d;
         let mut items = Vec::new();
         let captured = self.groups_captured();
-        let inbound = self.nfs_group("inbound");
-        let outbound = self.nfs_group("outbound");
-        for (direction, group, code) in [
-            ("inbound", inbound, "nfs-inbound-group-missing"),
-            ("outbound", outbound, "nfs-outbound-group-missing"),
+        let inbound = self.nfs_group(Nfs::Inbound);
+        let outbound = self.nfs_group(Nfs::Outbound);
+        for (direction, which, group, code) in [
+            (
+                "inbound",
+                Nfs::Inbound,
+                inbound,
+                "nfs-inbound-group-missing",
+            ),
+            (
+                "outbound",
+                Nfs::Outbound,
+                outbound,
+                "nfs-outbound-group-missing",
+            ),
         ] {
-            let name = format!("security-group-for-{direction}-nfs-{}", d.id);
+            let name = nfs_group_name(&d.id, which);
             let role = if direction == "inbound" {
                 "for the home EFS mount targets, to admit NFS from the apps"
             } else {
@@ -1399,11 +1404,11 @@ impl<'a> Cx<'a> {
         m
     }
 
-    fn mt_az(&self, mt: &EfsMountTarget) -> Option<String> {
-        mt.availability_zone.clone().or_else(|| {
-            self.subnet(&mt.subnet_id)
-                .and_then(|s| s.availability_zone.clone())
+    fn mt_az(&self, mt: &'a EfsMountTarget) -> Option<String> {
+        mount_target_az(mt, |s| {
+            self.subnet(s).and_then(|x| x.availability_zone.as_deref())
         })
+        .map(str::to_string)
     }
 
     fn kms(&self) -> Section {
@@ -1537,7 +1542,7 @@ impl<'a> Cx<'a> {
                             "Apps in {} have no mount target of {fs_id} in their AZ and do not fall back to another AZ: they start without their home directory (F3). Fix: aws efs create-mount-target --file-system-id {fs_id} --subnet-id {} --security-groups {}",
                             list(subnets),
                             subnets[0],
-                            self.nfs_group("inbound").map(|g| g.id.as_str()).unwrap_or("<inbound-nfs-group>")
+                            self.nfs_group(Nfs::Inbound).map(|g| g.id.as_str()).unwrap_or("<inbound-nfs-group>")
                         ),
                     )
                     .flag(Status::Error, "mount-target-missing-in-az")

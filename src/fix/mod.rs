@@ -21,7 +21,8 @@ use ipnet::Ipv4Net;
 use crate::engine::{endpoint_service_name, rules, Blocker, Direction, Settings};
 use crate::findings::Code;
 use crate::graph::Topology;
-use crate::query::{sources, Destination, Query};
+use crate::query::sources::{self, nfs_group, Nfs};
+use crate::query::{Destination, Query};
 use crate::report::{QueryResult, Remediation};
 use crate::snapshot::{
     Domain, EndpointType, NaclEntry, PortRange, Protocol, RouteDestination, RuleAction,
@@ -122,18 +123,11 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// `security-group-for-{inbound,outbound}-nfs-<domain-id>`.
+    /// `security-group-for-{inbound,outbound}-nfs-<domain-id>`
+    /// ([`crate::query::sources::nfs_group`]).
     fn nfs_group(&self, inbound: bool) -> Option<&'a SecurityGroup> {
-        let name = format!(
-            "security-group-for-{}-nfs-{}",
-            if inbound { "inbound" } else { "outbound" },
-            self.domain.id
-        );
-        self.topo
-            .snapshot
-            .security_groups
-            .iter()
-            .find(|g| g.name == name && g.vpc_id.is_some() && g.vpc_id == self.domain.vpc_id)
+        let which = if inbound { Nfs::Inbound } else { Nfs::Outbound };
+        nfs_group(&self.topo.snapshot, self.domain, which)
     }
 
     /// The source's customer group that other groups should name: the one
