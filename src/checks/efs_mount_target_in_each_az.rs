@@ -48,13 +48,6 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
         let dom = Some(d.id.as_str());
         let region = cx.region(d);
         let r = region.as_deref();
-        let mt_az = |m: &crate::snapshot::EfsMountTarget| -> Option<String> {
-            m.availability_zone.clone().or_else(|| {
-                cx.topo
-                    .subnet(&m.subnet_id)
-                    .and_then(|s| s.availability_zone.clone())
-            })
-        };
         let per_az = cx.subnet_per_az(d);
         let nfs = cx
             .nfs_group(d, true)
@@ -64,7 +57,7 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
             let Some(az) = s.availability_zone.as_deref() else {
                 continue;
             };
-            if let Some(m) = mts.iter().find(|m| mt_az(m).as_deref() == Some(az)) {
+            if let Some(m) = mts.iter().find(|m| cx.mount_target_az(m) == Some(az)) {
                 out.push(Finding::pass(
                     dom,
                     &s.id,
@@ -72,7 +65,7 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
                 ));
                 continue;
             }
-            if mts.iter().any(|m| mt_az(m).is_none()) {
+            if mts.iter().any(|m| cx.mount_target_az(m).is_none()) {
                 continue; // a mount target whose AZ is unknown might be the one
             }
             // One mount target per AZ: always propose the first domain subnet

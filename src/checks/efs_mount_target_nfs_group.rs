@@ -3,7 +3,7 @@
 
 use super::{Check, CheckContext, Docs, Finding};
 use crate::fix::cli::{self, placeholder};
-use crate::query::Severity;
+use crate::query::{sources, Severity};
 use crate::snapshot::{PortRange, Protocol};
 
 pub const CHECK: Check = Check {
@@ -45,7 +45,7 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
         let r = region.as_deref();
         let inbound = cx.nfs_group(d, true);
         let outbound = cx.nfs_group(d, false);
-        let name = format!("security-group-for-inbound-nfs-{}", d.id);
+        let name = sources::nfs_group_name(&d.id, sources::Nfs::Inbound);
         for mt in cx
             .snapshot
             .efs_mount_targets

@@ -2,9 +2,10 @@
 //! path to public endpoints (IAM, PyPI, git...).
 
 use super::{Check, CheckContext, Docs, Finding};
+use crate::engine::route_table::{self, RouteTo};
 use crate::fix::recipes;
 use crate::query::Severity;
-use crate::snapshot::RouteTarget;
+use crate::snapshot::{Route, RouteTarget};
 
 pub const CHECK: Check = Check {
     id: "internet-egress-via-nat",
@@ -45,43 +46,57 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
         let dom = Some(d.id.as_str());
         let region = cx.region(d);
         for s in cx.subnets(d) {
-            let Some(rt) = cx.topo.route_table_of_subnet(&s.id) else {
+            // The route of an arbitrary public address (longest prefix),
+            // not the literal 0.0.0.0/0 one.
+            let Some((rt, to)) = route_table::internet_route(cx.topo, &s.id) else {
                 continue;
             };
-            if let Some(nat) = cx.nat_route(&s.id) {
+            if to == RouteTo::Unknown {
+                continue; // a prefix list without entries might win
+            }
+            if let Some((nat, r)) = route_table::nat_route(cx.topo, &s.id) {
                 out.push(Finding::pass(
                     dom,
                     &s.id,
-                    format!("{} routes 0.0.0.0/0 to {} (available)", rt.id, nat.id),
+                    format!(
+                        "{} routes {} to {} (available)",
+                        rt.id, r.destination, nat.id
+                    ),
                 ));
                 continue;
             }
-            let route = cx.default_route(&s.id).map(|(_, r)| r);
-            match route.map(|r| &r.target) {
+            let route = to.active();
+            match route {
                 Some(
-                    t @ (RouteTarget::TransitGateway(_)
-                    | RouteTarget::VpcPeeringConnection(_)
-                    | RouteTarget::NetworkInterface(_)
-                    | RouteTarget::Instance(_)
-                    | RouteTarget::CoreNetwork(_)
-                    | RouteTarget::VirtualPrivateGateway(_)),
+                    r @ Route {
+                        target:
+                            RouteTarget::TransitGateway(_)
+                            | RouteTarget::VpcPeeringConnection(_)
+                            | RouteTarget::NetworkInterface(_)
+                            | RouteTarget::Instance(_)
+                            | RouteTarget::CoreNetwork(_)
+                            | RouteTarget::VirtualPrivateGateway(_),
+                        ..
+                    },
                 ) => {
                     out.push(Finding::pass(
                         dom,
                         &s.id,
                         format!(
-                            "{} routes 0.0.0.0/0 to {}: egress leaves the snapshot (not verified)",
+                            "{} routes {} to {}: egress leaves the snapshot (not verified)",
                             rt.id,
-                            t.id()
+                            r.destination,
+                            r.target.id()
                         ),
                     ));
                 }
                 other => {
                     let why = match other {
-                        Some(t) => format!(
-                            "{} routes 0.0.0.0/0 to {}, not to an available NAT gateway",
+                        Some(r) => format!(
+                            "{} routes {} to {}, not to an available NAT gateway",
                             rt.id,
-                            t.id()
+                            r.destination,
+                            r.target.id()
                         ),
                         None => format!("{} has no default route", rt.id),
                     };

@@ -38,8 +38,8 @@ use crate::query::sources;
 use crate::query::Severity;
 use crate::report::{CheckInfo, CheckResult, CheckStatus, Remediation};
 use crate::snapshot::{
-    Domain, EndpointType, NatGateway, Route, RouteDestination, RouteTarget, SecurityGroup,
-    Snapshot, Subnet, UserProfile, VpcEndpoint,
+    Domain, EfsMountTarget, EndpointType, NatGateway, SecurityGroup, Snapshot, Subnet, UserProfile,
+    VpcEndpoint,
 };
 
 /// What / Why / Fix / References, shown by `checks show ID`.
@@ -234,16 +234,23 @@ impl<'a> CheckContext<'a> {
 
     /// `security-group-for-{inbound,outbound}-nfs-<domain-id>` in the
     /// domain's VPC.
+    /// ([`sources::nfs_group`]).
     pub fn nfs_group(&self, d: &Domain, inbound: bool) -> Option<&'a SecurityGroup> {
-        let name = format!(
-            "security-group-for-{}-nfs-{}",
-            if inbound { "inbound" } else { "outbound" },
-            d.id
-        );
-        self.snapshot
-            .security_groups
-            .iter()
-            .find(|g| g.name == name && d.vpc_id.is_some() && g.vpc_id == d.vpc_id)
+        let which = if inbound {
+            sources::Nfs::Inbound
+        } else {
+            sources::Nfs::Outbound
+        };
+        sources::nfs_group(self.snapshot, d, which)
+    }
+
+    /// The AZ of a mount target ([`sources::mount_target_az`]).
+    pub fn mount_target_az(&self, m: &'a EfsMountTarget) -> Option<&'a str> {
+        sources::mount_target_az(m, |s| {
+            self.topo
+                .subnet(s)
+                .and_then(|x| x.availability_zone.as_deref())
+        })
     }
 
     /// The domain's user profiles (sorted by name).
@@ -340,43 +347,10 @@ impl<'a> CheckContext<'a> {
             .collect()
     }
 
-    /// The active IPv4 default route of a subnet's effective route table.
-    pub fn default_route(&self, subnet: &str) -> Option<(&'a str, &'a Route)> {
-        let rt = self.topo.route_table_of_subnet(subnet)?;
-        rt.routes
-            .iter()
-            .find(|r| {
-                r.active && r.destination == RouteDestination::Ipv4("0.0.0.0/0".parse().unwrap())
-            })
-            .map(|r| (rt.id.as_str(), r))
-    }
-
-    /// An available public NAT gateway of the VPC, preferring one outside
-    /// `avoid` subnets.
+    /// A NAT gateway of the VPC that reaches the internet, preferring one
+    /// outside `avoid` subnets ([`crate::fix::recipes::usable_nat`]).
     pub fn usable_nat(&self, vpc: &str, avoid: &[String]) -> Option<&'a NatGateway> {
-        let mut nats: Vec<&NatGateway> = self
-            .snapshot
-            .nat_gateways
-            .iter()
-            .filter(|n| {
-                n.vpc_id == vpc && n.state == "available" && n.connectivity_type == "public"
-            })
-            .collect();
-        nats.sort_by_key(|n| (avoid.contains(&n.subnet_id), n.id.as_str()));
-        nats.into_iter().next()
-    }
-
-    /// Whether a subnet's default route goes to an available public NAT
-    /// gateway (the NAT path Studio apps need for public endpoints).
-    pub fn nat_route(&self, subnet: &str) -> Option<&'a NatGateway> {
-        let (_, r) = self.default_route(subnet)?;
-        let RouteTarget::NatGateway(id) = &r.target else {
-            return None;
-        };
-        self.snapshot
-            .nat_gateways
-            .iter()
-            .find(|n| &n.id == id && n.state == "available" && n.connectivity_type == "public")
+        crate::fix::recipes::usable_nat(self.topo, vpc, avoid)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::{Check, CheckContext, Docs, Finding};
 use crate::fix::cli;
-use crate::query::Severity;
+use crate::query::{sources, Severity};
 use crate::snapshot::Snapshot;
 
 pub const CHECK: Check = Check {
@@ -35,11 +35,10 @@ pub const CHECK: Check = Check {
 
 const TAG: &str = "ManagedByAmazonSageMakerResource";
 
-/// `d-abc` from `security-group-for-inbound-nfs-d-abc`.
+/// `d-abc` from `security-group-for-inbound-nfs-d-abc`
+/// ([`sources::nfs_group_domain`]).
 fn nfs_group_domain(name: &str) -> Option<&str> {
-    name.strip_prefix("security-group-for-inbound-nfs-")
-        .or_else(|| name.strip_prefix("security-group-for-outbound-nfs-"))
-        .filter(|d| d.starts_with("d-"))
+    sources::nfs_group_domain(name).map(|(_, d)| d)
 }
 
 /// `d-abc` from `arn:aws:sagemaker:<r>:<acct>:domain/d-abc`.

@@ -2,7 +2,7 @@
 //! endpoints Studio needs.
 
 use super::{Check, CheckContext, Docs, Finding};
-use crate::engine::endpoint_service_name;
+use crate::engine::{endpoint_service_name, route_table};
 use crate::fix::{cli, recipes};
 use crate::query::Severity;
 use crate::snapshot::EndpointType;
@@ -58,7 +58,7 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
         let subnets = cx.subnets(d);
         let nats: Vec<&str> = subnets
             .iter()
-            .map(|s| cx.nat_route(&s.id).map(|n| n.id.as_str()))
+            .map(|s| route_table::nat_route(cx.topo, &s.id).map(|(n, _)| n.id.as_str()))
             .collect::<Option<Vec<_>>>()
             .unwrap_or_default();
         let all_nat = !subnets.is_empty() && nats.len() == subnets.len();

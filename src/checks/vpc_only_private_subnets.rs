@@ -2,6 +2,7 @@
 //! internet gateway.
 
 use super::{Check, CheckContext, Docs, Finding};
+use crate::engine::route_table::{self, RouteTo};
 use crate::fix::cli::{self, placeholder};
 use crate::query::Severity;
 use crate::snapshot::{RouteDestination, RouteTarget};
@@ -31,7 +32,7 @@ pub const CHECK: Check = Check {
     run,
 };
 
-fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
+fn run<'a>(cx: &CheckContext<'a>) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in cx.vpc_only_domains() {
         let dom = Some(d.id.as_str());
@@ -41,15 +42,22 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
             let Some(rt) = cx.topo.route_table_of_subnet(&s.id) else {
                 continue;
             };
-            let igw_route = rt.routes.iter().find(|x| {
-                x.active
-                    && matches!(x.target, RouteTarget::InternetGateway(_))
-                    && match &x.destination {
-                        RouteDestination::Ipv4(n) => n.prefix_len() == 0,
-                        RouteDestination::Ipv6(n) => n.prefix_len() == 0,
-                        RouteDestination::PrefixList(_) => false,
-                    }
-            });
+            // The routes that IPv4 and IPv6 internet traffic take (longest
+            // prefix), when they go to an internet gateway; the first in
+            // the table when both do.
+            let to_igw = |to: RouteTo<'a>| {
+                to.active()
+                    .filter(|x| matches!(x.target, RouteTarget::InternetGateway(_)))
+            };
+            let v4 = route_table::internet_route_of(cx.topo, rt, false);
+            let v6 = route_table::internet_route_of(cx.topo, rt, true);
+            let igw_route = [to_igw(v4), to_igw(v6)]
+                .into_iter()
+                .flatten()
+                .min_by_key(|x| rt.routes.iter().position(|r| std::ptr::eq(r, *x)));
+            if igw_route.is_none() && (v4 == RouteTo::Unknown || v6 == RouteTo::Unknown) {
+                continue; // a prefix list without entries might win
+            }
             let Some(route) = igw_route else {
                 out.push(Finding::pass(
                     dom,

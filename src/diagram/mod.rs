@@ -34,8 +34,9 @@ pub mod dot;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::engine::route_table::{nat_route, public_route};
 use crate::engine::{endpoint_service_name, Blocker, Direction, Verdict};
-use crate::explain::{app_eni_owner, nat_route, public_route};
+use crate::explain::app_eni_owner;
 use crate::findings::Code;
 use crate::findings::{Decision, Kind as HopKind};
 use crate::graph::{EniRole, Topology};
@@ -775,7 +776,7 @@ impl<'a> Builder<'a> {
             }
             c.lines.push(l.join(" · "));
             self.place(c, Place::Subnet, Some(vpc), Some(&n.subnet_id));
-            if let Some(Some(igw)) = public_route(self.topo, &n.subnet_id) {
+            if let Some(Some((igw, _))) = public_route(self.topo, &n.subnet_id) {
                 self.links.insert(Link {
                     from: key,
                     to: format!("igw:{igw}"),
@@ -1384,9 +1385,9 @@ impl<'a> Builder<'a> {
                 Some(s) => {
                     let mut l: Vec<String> = s.cidr.iter().map(|c| c.to_string()).collect();
                     l.push(match route {
-                        Some(Some(igw)) => format!("public (0.0.0.0/0 → {igw})"),
+                        Some(Some((igw, r))) => format!("public ({} → {igw})", r.destination),
                         Some(None) => match nat_route(self.topo, &subnet) {
-                            Some(nat) => format!("private (0.0.0.0/0 → {nat})"),
+                            Some((nat, r)) => format!("private ({} → {})", r.destination, nat.id),
                             None => "private".to_string(),
                         },
                         None => "routes unknown".to_string(),

@@ -265,13 +265,15 @@ pub fn sg_rule_atom_peers(
     }
 }
 
-/// The NACL entries of one direction in evaluation order, as indexes into
-/// `acl.entries`.
-fn entries(acl: &NetworkAcl, egress: bool) -> Vec<usize> {
-    let mut v: Vec<usize> = (0..acl.entries.len())
-        .filter(|&i| acl.entries[i].egress == egress)
+/// The NACL entries of one direction in evaluation order (AWS: "rules are
+/// evaluated starting with the lowest numbered rule"; the `*` rule, 32767,
+/// last), as indexes into `entries`. The one order the engine and the
+/// fixes (`src/fix/mod.rs`) read an ACL in.
+pub fn nacl_entry_order(entries: &[NaclEntry], egress: bool) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].egress == egress)
         .collect();
-    v.sort_by_key(|&i| acl.entries[i].rule_number);
+    v.sort_by_key(|&i| entries[i].rule_number);
     v
 }
 
@@ -316,7 +318,7 @@ pub struct NaclRule {
 
 /// A NACL direction as packets: first match wins, `*` denies.
 pub fn nacl_rules(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> NaclRules {
-    let entries: Vec<NaclRule> = entries(acl, egress)
+    let entries: Vec<NaclRule> = nacl_entry_order(&acl.entries, egress)
         .into_iter()
         .map(|i| NaclRule {
             index: i,
@@ -556,5 +558,73 @@ mod tests {
             assert_eq!(full.sure, join(&plain.sure, &at.sure), "{rule:?}");
             assert_eq!(full.maybe, join(&plain.maybe, &at.maybe), "{rule:?}");
         }
+    }
+}
+
+// ------------------------------------------------------------------------
+// A security-group rule read for one TCP port and one peer group, as the
+// engine reads it (`proto_ports`, `rule_peers`): `explain` and the fixes
+// (issue 13).
+
+/// Whether `rule` takes in TCP packets to `port` (its protocol is all, or
+/// TCP with `port` in its range, read as [`proto_ports`] reads it) with the
+/// members of `group` as the peer: the rule names `group`, or, when
+/// `member_cidrs` is given, one of its IPv4 CIDRs is 0.0.0.0/0 or covers one
+/// of `member_cidrs` (the VPC's blocks, where the members' addresses are).
+/// `None` asks for the reference alone (SageMaker's own NFS rules).
+pub fn sg_rule_admits_tcp(
+    rule: &SgRule,
+    port: u16,
+    group: &str,
+    member_cidrs: Option<&[ipnet::Ipv4Net]>,
+) -> bool {
+    let (proto, _, dports) = rule_proto_ports(rule);
+    let takes =
+        proto.lo <= 6 && 6 <= proto.hi && dports.lo <= port as u64 && port as u64 <= dports.hi;
+    let names = rule.groups.iter().any(|g| g.group_id == group);
+    let covers = member_cidrs.is_some_and(|vpc| {
+        rule.ipv4
+            .iter()
+            .any(|c| c.prefix_len() == 0 || vpc.iter().any(|v| c.contains(v)))
+    });
+    takes && (names || covers)
+}
+
+#[cfg(test)]
+mod tcp_port_tests {
+    use super::*;
+
+    fn rule(v: serde_json::Value) -> SgRule {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_rule_admits_a_tcp_port_from_a_group_by_reference_or_covering_cidr() {
+        let by_ref = rule(
+            serde_json::json!({"protocol": "tcp", "from_port": 2049, "to_port": 2049,
+            "groups": [{"group_id": "sg-out"}]}),
+        );
+        assert!(sg_rule_admits_tcp(&by_ref, 2049, "sg-out", None));
+        assert!(!sg_rule_admits_tcp(&by_ref, 2048, "sg-out", None));
+        assert!(!sg_rule_admits_tcp(&by_ref, 2049, "sg-other", None));
+        let all = rule(serde_json::json!({"protocol": "all", "groups": [{"group_id": "sg-out"}]}));
+        assert!(sg_rule_admits_tcp(&all, 443, "sg-out", None));
+        let udp = rule(
+            serde_json::json!({"protocol": "udp", "from_port": 0, "to_port": 65535,
+            "groups": [{"group_id": "sg-out"}]}),
+        );
+        assert!(!sg_rule_admits_tcp(&udp, 2049, "sg-out", None));
+        let cidr = rule(
+            serde_json::json!({"protocol": "tcp", "from_port": 443, "to_port": 443,
+            "ipv4": ["10.0.0.0/8"]}),
+        );
+        let vpc: Vec<ipnet::Ipv4Net> = vec!["10.1.0.0/16".parse().unwrap()];
+        assert!(sg_rule_admits_tcp(&cidr, 443, "sg-app", Some(&vpc)));
+        assert!(!sg_rule_admits_tcp(&cidr, 443, "sg-app", None));
+        let reversed = rule(
+            serde_json::json!({"protocol": "tcp", "from_port": 500, "to_port": 400,
+            "groups": [{"group_id": "sg-out"}]}),
+        );
+        assert!(!sg_rule_admits_tcp(&reversed, 443, "sg-out", None));
     }
 }

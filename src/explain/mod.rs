@@ -26,12 +26,14 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::engine::route_table::{nat_route, public_route};
+use crate::engine::rules::sg_rule_admits_tcp;
 use crate::engine::{endpoint_service_name, public_name};
 use crate::graph::Topology;
-use crate::query::sources::{app_enis, region_of};
+use crate::query::sources::{app_enis, mount_target_az, nfs_group, nfs_group_name, region_of, Nfs};
 use crate::snapshot::{
-    Domain, EfsMountTarget, EndpointType, NetworkInterface, Protocol, RouteDestination,
-    RouteTarget, SecurityGroup, SgRule, Snapshot, Subnet, VpcEndpoint,
+    Domain, EfsMountTarget, EndpointType, NetworkInterface, RouteTarget, SecurityGroup, Snapshot,
+    Subnet, VpcEndpoint,
 };
 
 /// Version of the `explain --format json` document.
@@ -254,6 +256,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("subnet-missing", "a domain subnet is not in the snapshot"),
     ("vpc-only-public-subnet", "a VpcOnly domain subnet routes 0.0.0.0/0 to an internet gateway (F14)"),
     ("subnet-route-table-unknown", "a domain subnet has no route table in the snapshot"),
+    ("subnet-internet-route-unknown", "which route a domain subnet's internet traffic takes depends on a prefix list not in the snapshot"),
     ("single-availability-zone", "all domain subnets are in one availability zone"),
     ("security-group-missing", "a configured security group is not in the snapshot"),
     ("security-groups-unknown", "the security groups of the VPC were not captured"),
@@ -345,53 +348,6 @@ pub fn explain_domain(snapshot: &Snapshot, topo: &Topology, domain: &Domain) -> 
 }
 
 // ------------------------------------------------------------ helpers ----
-
-/// Whether a subnet is public: its route table sends 0.0.0.0/0 to an
-/// internet gateway. `None` when its route table is unknown.
-pub fn public_route<'a>(topo: &'a Topology, subnet: &str) -> Option<Option<&'a str>> {
-    let rt = topo.route_table_of_subnet(subnet)?;
-    Some(default_route(rt.routes.iter(), |t| match t {
-        RouteTarget::InternetGateway(i) => Some(i.as_str()),
-        _ => None,
-    }))
-}
-
-/// The NAT gateway a subnet's 0.0.0.0/0 route goes to, when it is usable
-/// (an available public NAT in the snapshot).
-pub fn nat_route<'a>(topo: &'a Topology, subnet: &str) -> Option<&'a str> {
-    let rt = topo.route_table_of_subnet(subnet)?;
-    default_route(rt.routes.iter(), |t| match t {
-        RouteTarget::NatGateway(i) => Some(i.as_str()),
-        _ => None,
-    })
-    .filter(|nat| {
-        topo.nat_gateway(nat)
-            .is_some_and(|n| n.state == "available" && n.connectivity_type == "public")
-    })
-}
-
-fn default_route<'a>(
-    mut routes: impl Iterator<Item = &'a crate::snapshot::Route>,
-    pick: impl Fn(&'a RouteTarget) -> Option<&'a str>,
-) -> Option<&'a str> {
-    let zero: ipnet::Ipv4Net = "0.0.0.0/0".parse().expect("valid net");
-    routes.find_map(|r| match &r.destination {
-        RouteDestination::Ipv4(n) if *n == zero && r.active => pick(&r.target),
-        _ => None,
-    })
-}
-
-/// Whether `rule` admits TCP 2049 with `peer` as its group.
-fn nfs_rule_names(rule: &SgRule, peer: &str) -> bool {
-    let proto_ok = match rule.protocol {
-        Protocol::All => true,
-        p => {
-            let r = rule.port_range();
-            p == Protocol::TCP && r.from <= 2049 && 2049 <= r.to
-        }
-    };
-    proto_ok && rule.groups.iter().any(|g| g.group_id == peer)
-}
 
 /// The space or user profile a real app ENI serves, from its
 /// `ManagedByAmazonSageMakerResource` tag
@@ -535,13 +491,8 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn nfs_group(&self, direction: &str) -> Option<&'a SecurityGroup> {
-        let name = format!("security-group-for-{direction}-nfs-{}", self.d.id);
-        self.s
-            .security_groups
-            .iter()
-            .filter(|g| g.name == name)
-            .find(|g| self.vpc_id().is_some() && g.vpc_id.as_deref() == self.vpc_id())
+    fn nfs_group(&self, which: Nfs) -> Option<&'a SecurityGroup> {
+        nfs_group(self.s, self.d, which)
     }
 
     fn subnet(&self, id: &str) -> Option<&'a Subnet> {
@@ -1023,30 +974,38 @@ impl<'a> Cx<'a> {
                 _ => String::new(),
             };
             let item = match public_route(self.topo, id) {
-                None => Item::new(
+                None if rt.is_none() => Item::new(
                     format!("SubnetIds: {id}"),
                     value.join(" · "),
                     "The subnet has no route table in the snapshot, so whether it is private is unknown.",
                 )
                 .flag(Status::Unknown, "subnet-route-table-unknown"),
-                Some(Some(igw)) if self.vpc_only => Item::new(
+                None => Item::new(
+                    format!("SubnetIds: {id}"),
+                    value.join(" · "),
+                    "Its route table routes to a prefix list whose entries are not in the snapshot, so which route internet traffic takes, and whether the subnet is private, is unknown.",
+                )
+                .flag(Status::Unknown, "subnet-internet-route-unknown"),
+                Some(Some((igw, route))) if self.vpc_only => Item::new(
                     format!("SubnetIds: {id}"),
                     format!("{} · public", value.join(" · ")),
                     format!(
-                        "Public: its route table sends 0.0.0.0/0 to {igw}. VpcOnly domains must use private subnets; app ENIs get no public address, so the internet gateway gives them no internet access (F14).{headroom}"
+                        "Public: its route table sends {} to {igw}. VpcOnly domains must use private subnets; app ENIs get no public address, so the internet gateway gives them no internet access (F14).{headroom}",
+                        route.destination
                     ),
                 )
                 .flag(Status::Error, "vpc-only-public-subnet"),
-                Some(Some(igw)) => Item::new(
+                Some(Some((igw, route))) => Item::new(
                     format!("SubnetIds: {id}"),
                     format!("{} · public", value.join(" · ")),
                     format!(
-                        "Public (0.0.0.0/0 → {igw}): acceptable for PublicInternetOnly, where only NFS traffic to the mount targets uses it.{headroom}"
+                        "Public ({} → {igw}): acceptable for PublicInternetOnly, where only NFS traffic to the mount targets uses it.{headroom}",
+                        route.destination
                     ),
                 ),
                 Some(None) => {
                     let out = match nat_route(self.topo, id) {
-                        Some(nat) => format!("outbound internet through {nat}"),
+                        Some((nat, _)) => format!("outbound internet through {}", nat.id),
                         None => "no internet route: only VPC endpoints serve AWS services".to_string(),
                     };
                     Item::new(
@@ -1126,7 +1085,7 @@ impl<'a> Cx<'a> {
 
     fn security_groups(&self) -> Section {
         let d = self.d;
-        let nfs = self.nfs_group("outbound").map(|g| g.id.clone());
+        let nfs = self.nfs_group(Nfs::Outbound).map(|g| g.id.clone());
         let defaults = &d.default_user_settings.security_groups;
         let mut items = Vec::new();
         let nfs_note = match &nfs {
@@ -1269,13 +1228,23 @@ impl<'a> Cx<'a> {
         let d = self.d;
         let mut items = Vec::new();
         let captured = self.groups_captured();
-        let inbound = self.nfs_group("inbound");
-        let outbound = self.nfs_group("outbound");
-        for (direction, group, code) in [
-            ("inbound", inbound, "nfs-inbound-group-missing"),
-            ("outbound", outbound, "nfs-outbound-group-missing"),
+        let inbound = self.nfs_group(Nfs::Inbound);
+        let outbound = self.nfs_group(Nfs::Outbound);
+        for (direction, which, group, code) in [
+            (
+                "inbound",
+                Nfs::Inbound,
+                inbound,
+                "nfs-inbound-group-missing",
+            ),
+            (
+                "outbound",
+                Nfs::Outbound,
+                outbound,
+                "nfs-outbound-group-missing",
+            ),
         ] {
-            let name = format!("security-group-for-{direction}-nfs-{}", d.id);
+            let name = nfs_group_name(&d.id, which);
             let role = if direction == "inbound" {
                 "for the home EFS mount targets, to admit NFS from the apps"
             } else {
@@ -1303,7 +1272,10 @@ impl<'a> Cx<'a> {
             });
         }
         if let (Some(i), Some(o)) = (inbound, outbound) {
-            let ingress_ok = i.ingress.iter().any(|r| nfs_rule_names(r, &o.id));
+            let ingress_ok = i
+                .ingress
+                .iter()
+                .any(|r| sg_rule_admits_tcp(r, 2049, &o.id, None));
             let item = Item::new(
                 format!("{} ingress", i.id),
                 if ingress_ok {
@@ -1328,7 +1300,10 @@ impl<'a> Cx<'a> {
             } else {
                 item.flag(Status::Error, "nfs-inbound-rule-missing")
             });
-            let egress_ok = o.egress.iter().any(|r| nfs_rule_names(r, &i.id));
+            let egress_ok = o
+                .egress
+                .iter()
+                .any(|r| sg_rule_admits_tcp(r, 2049, &i.id, None));
             let item = Item::new(
                 format!("{} egress", o.id),
                 if egress_ok {
@@ -1429,11 +1404,11 @@ impl<'a> Cx<'a> {
         m
     }
 
-    fn mt_az(&self, mt: &EfsMountTarget) -> Option<String> {
-        mt.availability_zone.clone().or_else(|| {
-            self.subnet(&mt.subnet_id)
-                .and_then(|s| s.availability_zone.clone())
+    fn mt_az(&self, mt: &'a EfsMountTarget) -> Option<String> {
+        mount_target_az(mt, |s| {
+            self.subnet(s).and_then(|x| x.availability_zone.as_deref())
         })
+        .map(str::to_string)
     }
 
     fn kms(&self) -> Section {
@@ -1567,7 +1542,7 @@ impl<'a> Cx<'a> {
                             "Apps in {} have no mount target of {fs_id} in their AZ and do not fall back to another AZ: they start without their home directory (F3). Fix: aws efs create-mount-target --file-system-id {fs_id} --subnet-id {} --security-groups {}",
                             list(subnets),
                             subnets[0],
-                            self.nfs_group("inbound").map(|g| g.id.as_str()).unwrap_or("<inbound-nfs-group>")
+                            self.nfs_group(Nfs::Inbound).map(|g| g.id.as_str()).unwrap_or("<inbound-nfs-group>")
                         ),
                     )
                     .flag(Status::Error, "mount-target-missing-in-az")
@@ -1659,7 +1634,7 @@ impl<'a> Cx<'a> {
         let nat_subnets: Vec<(&String, Option<&str>)> = self
             .subnets
             .iter()
-            .map(|s| (s, nat_route(self.topo, s)))
+            .map(|s| (s, nat_route(self.topo, s).map(|(n, _)| n.id.as_str())))
             .collect();
         let all_nat = !nat_subnets.is_empty() && nat_subnets.iter().all(|(_, n)| n.is_some());
         let no_nat: Vec<String> = nat_subnets

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use super::*;
 use crate::import;
-use crate::snapshot::{GroupRef, RouteDestination, RouteTarget};
+use crate::snapshot::{GroupRef, Protocol, RouteDestination, RouteTarget};
 
 fn example(name: &str) -> Snapshot {
     import::load(

@@ -18,10 +18,11 @@ pub mod recipes;
 
 use ipnet::Ipv4Net;
 
-use crate::engine::{endpoint_service_name, Blocker, Direction, Settings};
+use crate::engine::{endpoint_service_name, rules, Blocker, Direction, Settings};
 use crate::findings::{Absent, Code, Filter, Finding, Kind, Receiver, Rule, Why};
 use crate::graph::Topology;
-use crate::query::{sources, Destination, Query};
+use crate::query::sources::{self, nfs_group, Nfs};
+use crate::query::{Destination, Query};
 use crate::report::{QueryResult, Remediation};
 use crate::snapshot::{
     Domain, EndpointType, NaclEntry, PortRange, Protocol, RouteDestination, RuleAction,
@@ -122,18 +123,11 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// `security-group-for-{inbound,outbound}-nfs-<domain-id>`.
+    /// `security-group-for-{inbound,outbound}-nfs-<domain-id>`
+    /// ([`crate::query::sources::nfs_group`]).
     fn nfs_group(&self, inbound: bool) -> Option<&'a SecurityGroup> {
-        let name = format!(
-            "security-group-for-{}-nfs-{}",
-            if inbound { "inbound" } else { "outbound" },
-            self.domain.id
-        );
-        self.topo
-            .snapshot
-            .security_groups
-            .iter()
-            .find(|g| g.name == name && g.vpc_id.is_some() && g.vpc_id == self.domain.vpc_id)
+        let which = if inbound { Nfs::Inbound } else { Nfs::Outbound };
+        nfs_group(&self.topo.snapshot, self.domain, which)
     }
 
     /// The source's customer group that other groups should name: the one
@@ -622,10 +616,7 @@ impl<'a> Cx<'a> {
                 r.destination == RouteDestination::Ipv4("0.0.0.0/0".parse().expect("valid CIDR"))
             })
         });
-        let nat_exists =
-            self.topo.snapshot.nat_gateways.iter().any(|n| {
-                n.vpc_id == vpc && n.state == "available" && n.connectivity_type == "public"
-            });
+        let nat_exists = recipes::usable_nat(self.topo, vpc, &[]).is_some();
         // With an endpoint fix in the same result, a route is only the
         // alternative, and only worth naming when a NAT gateway exists.
         if name_resolution && !nat_exists {
@@ -954,11 +945,13 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// Entries of one direction in evaluation order, without the `*` rule.
+/// Entries of one direction in the engine's evaluation order
+/// ([`rules::nacl_entry_order`]).
 fn entries(all: &[NaclEntry], egress: bool) -> Vec<&NaclEntry> {
-    let mut e: Vec<&NaclEntry> = all.iter().filter(|e| e.egress == egress).collect();
-    e.sort_by_key(|e| e.rule_number);
-    e
+    rules::nacl_entry_order(all, egress)
+        .into_iter()
+        .map(|i| &all[i])
+        .collect()
 }
 
 fn protocol_matches(rule: Protocol, flow: Protocol) -> bool {

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::engine::{nat, route_table, rules};
 use crate::graph::Topology;
 use crate::snapshot::{
-    Domain, EndpointType, PortRange, Protocol, RouteDestination, RouteTarget, Subnet,
+    Domain, EndpointType, NatGateway, PortRange, Protocol, RouteDestination, Subnet,
 };
 
 use super::cli::{self, placeholder, Peer};
@@ -48,16 +49,9 @@ pub fn admits_from_group(topo: &Topology, group: &str, port: u16, from: &str) ->
         .and_then(|v| topo.vpc(v))
         .map(|v| v.cidr_blocks.clone())
         .unwrap_or_default();
-    g.ingress.iter().any(|r| {
-        let proto = r.protocol == Protocol::All || r.protocol == Protocol::TCP;
-        let pr = r.port_range();
-        let port_ok = r.protocol == Protocol::All || (pr.from <= port && port <= pr.to);
-        let peer = r.groups.iter().any(|p| p.group_id == from)
-            || r.ipv4
-                .iter()
-                .any(|c| c.prefix_len() == 0 || vpc_cidrs.iter().any(|v| c.contains(v)));
-        proto && port_ok && peer
-    })
+    g.ingress
+        .iter()
+        .any(|r| rules::sg_rule_admits_tcp(r, port, from, Some(&vpc_cidrs)))
 }
 
 /// Commands that create an interface endpoint for `service_name` in the
@@ -148,20 +142,26 @@ pub fn domain_route_tables(topo: &Topology, domain: &Domain) -> Vec<String> {
     t
 }
 
-/// A subnet of the VPC outside the domain whose route table sends
-/// 0.0.0.0/0 to an internet gateway (where a NAT gateway can live).
+/// A subnet of the VPC outside the domain whose internet route goes to an
+/// internet gateway ([`route_table::public_route`]): where a NAT gateway
+/// can live.
 pub fn public_subnet<'a>(topo: &'a Topology, domain: &Domain, vpc: &str) -> Option<&'a Subnet> {
     topo.snapshot.subnets.iter().find(|s| {
         s.vpc_id == vpc
             && !domain.subnet_ids.contains(&s.id)
-            && topo.route_table_of_subnet(&s.id).is_some_and(|rt| {
-                rt.routes.iter().any(|r| {
-                    r.active
-                        && matches!(r.target, RouteTarget::InternetGateway(_))
-                        && matches!(r.destination, RouteDestination::Ipv4(n) if n.prefix_len() == 0)
-                })
-            })
+            && matches!(route_table::public_route(topo, &s.id), Some(Some(_)))
     })
+}
+
+/// A NAT gateway of the VPC that reaches the internet
+/// ([`nat::reaches_internet`]), preferring one outside the `avoid` subnets
+/// (the domain's, which must stay private), then the first by id.
+pub fn usable_nat<'a>(topo: &'a Topology, vpc: &str, avoid: &[String]) -> Option<&'a NatGateway> {
+    topo.snapshot
+        .nat_gateways
+        .iter()
+        .filter(|n| n.vpc_id == vpc && nat::reaches_internet(n))
+        .min_by_key(|n| (avoid.contains(&n.subnet_id), n.id.as_str()))
 }
 
 /// Commands that give `table` a default route through a NAT gateway:
@@ -176,14 +176,7 @@ pub fn nat_default_route(
     region: Option<&str>,
 ) -> (String, Vec<String>) {
     let dest = RouteDestination::Ipv4("0.0.0.0/0".parse().expect("valid CIDR"));
-    let mut nats: Vec<_> = topo
-        .snapshot
-        .nat_gateways
-        .iter()
-        .filter(|n| n.vpc_id == vpc && n.state == "available" && n.connectivity_type == "public")
-        .collect();
-    nats.sort_by_key(|n| (domain.subnet_ids.contains(&n.subnet_id), n.id.clone()));
-    if let Some(nat) = nats.first() {
+    if let Some(nat) = usable_nat(topo, vpc, &domain.subnet_ids) {
         return (
             format!("Route 0.0.0.0/0 of {table} to {}", nat.id),
             vec![cli::route_to_nat(table, &dest, &nat.id, replace, region)],

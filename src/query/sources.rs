@@ -19,7 +19,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::snapshot::{
-    Domain, EfsMountTarget, NetworkInterface, Snapshot, Space, UserProfile, UserSettings,
+    Domain, EfsMountTarget, NetworkInterface, SecurityGroup, Snapshot, Space, UserProfile,
+    UserSettings,
 };
 
 use super::{Destination, Query};
@@ -129,8 +130,6 @@ pub struct Index<'a> {
     profiles: HashMap<&'a str, Vec<&'a UserProfile>>,
     spaces: HashMap<&'a str, Vec<&'a Space>>,
     app_enis: HashMap<&'a str, Vec<&'a NetworkInterface>>,
-    /// (group name, VPC id) -> the first such group's id, in snapshot order.
-    groups_by_name: HashMap<(&'a str, &'a str), &'a str>,
     mount_targets: HashMap<&'a str, Vec<&'a EfsMountTarget>>,
     file_systems: HashSet<&'a str>,
 }
@@ -155,14 +154,6 @@ impl<'a> Index<'a> {
                 subnet_az.entry(sn.id.as_str()).or_insert(az);
             }
         }
-        let mut groups_by_name = HashMap::new();
-        for g in &snapshot.security_groups {
-            if let Some(vpc) = g.vpc_id.as_deref() {
-                groups_by_name
-                    .entry((g.name.as_str(), vpc))
-                    .or_insert(g.id.as_str());
-            }
-        }
         let mut app_enis = group(&snapshot.network_interfaces, app_eni_domain);
         for enis in app_enis.values_mut() {
             enis.sort_by(|a, b| a.id.cmp(&b.id));
@@ -173,7 +164,6 @@ impl<'a> Index<'a> {
             profiles: group(&snapshot.user_profiles, |p| Some(p.domain_id.as_str())),
             spaces: group(&snapshot.spaces, |s| Some(s.domain_id.as_str())),
             app_enis,
-            groups_by_name,
             mount_targets: group(&snapshot.efs_mount_targets, |m| {
                 Some(m.file_system_id.as_str())
             }),
@@ -194,11 +184,9 @@ impl<'a> Index<'a> {
     }
 
     /// The `security-group-for-outbound-nfs-<domain-id>` group SageMaker
-    /// adds to every app ENI, found by name in the domain's VPC.
+    /// adds to every app ENI ([`nfs_group`]).
     fn outbound_nfs_group(&self, domain: &Domain) -> Option<&'a str> {
-        let name = format!("security-group-for-outbound-nfs-{}", domain.id);
-        let vpc = domain.vpc_id.as_deref()?;
-        self.groups_by_name.get(&(name.as_str(), vpc)).copied()
+        nfs_group(self.snapshot, domain, Nfs::Outbound).map(|g| g.id.as_str())
     }
 
     /// The real app ENIs of a domain, sorted by id.
@@ -540,12 +528,6 @@ pub fn destinations(
     }
 }
 
-fn mount_target_az<'a>(idx: &Index<'a>, mt: &'a EfsMountTarget) -> Option<&'a str> {
-    mt.availability_zone
-        .as_deref()
-        .or_else(|| idx.subnet_az(&mt.subnet_id))
-}
-
 /// EFS allows one mount target per AZ and an app mounts the one in its own
 /// AZ (through DNS `<az>.fs-….efs.<region>.amazonaws.com`), so that is the
 /// only destination that matters.
@@ -579,12 +561,12 @@ fn efs_destination(idx: &Index<'_>, domain: &Domain, src: &AuditSource, query: &
     let mut in_az: Vec<&EfsMountTarget> = mts
         .iter()
         .copied()
-        .filter(|m| mount_target_az(idx, m) == Some(az))
+        .filter(|m| mount_target_az(m, |s| idx.subnet_az(s)) == Some(az))
         .collect();
     if in_az.is_empty() {
         let unplaced: Vec<&str> = mts
             .iter()
-            .filter(|m| mount_target_az(idx, m).is_none())
+            .filter(|m| mount_target_az(m, |s| idx.subnet_az(s)).is_none())
             .map(|m| m.id.as_str())
             .collect();
         if !unplaced.is_empty() {
@@ -623,6 +605,108 @@ fn efs_destination(idx: &Index<'_>, domain: &Domain, src: &AuditSource, query: &
     Planned::Evaluate {
         destination: format!("{} ({fs}{addr}) {flow}", mt.id),
         target: Target::MountTarget(mt.id.clone()),
+    }
+}
+
+// ------------------------------------------------------------------------
+// SageMaker's NFS security groups and the AZ of an EFS mount target: one
+// place for the query sources, the checks, `explain` and the fixes
+// (issue 13).
+
+/// Which of the pair of security groups SageMaker creates for a domain's
+/// home EFS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nfs {
+    /// `security-group-for-inbound-nfs-<domain-id>`, on the mount targets.
+    Inbound,
+    /// `security-group-for-outbound-nfs-<domain-id>`, added to every app ENI.
+    Outbound,
+}
+
+impl Nfs {
+    fn prefix(self) -> &'static str {
+        match self {
+            Nfs::Inbound => "security-group-for-inbound-nfs-",
+            Nfs::Outbound => "security-group-for-outbound-nfs-",
+        }
+    }
+}
+
+/// The name SageMaker gives a domain's NFS group:
+/// `security-group-for-{inbound,outbound}-nfs-<domain-id>` (created with the
+/// domain's home EFS, see
+/// <https://docs.aws.amazon.com/sagemaker/latest/dg/onboard-vpc.html>).
+pub fn nfs_group_name(domain_id: &str, which: Nfs) -> String {
+    format!("{}{domain_id}", which.prefix())
+}
+
+/// The reverse of [`nfs_group_name`]: which group and the domain id
+/// (`d-…`) of a group named like SageMaker's NFS groups.
+pub fn nfs_group_domain(name: &str) -> Option<(Nfs, &str)> {
+    [Nfs::Inbound, Nfs::Outbound]
+        .into_iter()
+        .find_map(|w| name.strip_prefix(w.prefix()).map(|d| (w, d)))
+        .filter(|(_, d)| d.starts_with("d-"))
+}
+
+/// The domain's NFS group: the first group (in snapshot order, by id) with
+/// that name in the domain's VPC; none when the domain's VPC is unknown.
+pub fn nfs_group<'a>(
+    snapshot: &'a Snapshot,
+    domain: &Domain,
+    which: Nfs,
+) -> Option<&'a SecurityGroup> {
+    let vpc = domain.vpc_id.as_deref()?;
+    let name = nfs_group_name(&domain.id, which);
+    snapshot
+        .security_groups
+        .iter()
+        .find(|g| g.name == name && g.vpc_id.as_deref() == Some(vpc))
+}
+
+/// The AZ of an EFS mount target: its own `AvailabilityZoneName`, else the
+/// AZ of its subnet (`subnet_az`). An app mounts the mount target of its own
+/// AZ (<https://docs.aws.amazon.com/efs/latest/ug/accessing-fs.html>).
+pub fn mount_target_az<'a>(
+    mt: &'a EfsMountTarget,
+    subnet_az: impl FnOnce(&str) -> Option<&'a str>,
+) -> Option<&'a str> {
+    mt.availability_zone
+        .as_deref()
+        .or_else(|| subnet_az(&mt.subnet_id))
+}
+
+#[cfg(test)]
+mod sagemaker_names_tests {
+    use super::*;
+
+    #[test]
+    fn nfs_group_names_round_trip() {
+        assert_eq!(
+            nfs_group_name("d-abc", Nfs::Inbound),
+            "security-group-for-inbound-nfs-d-abc"
+        );
+        assert_eq!(
+            nfs_group_domain("security-group-for-outbound-nfs-d-abc"),
+            Some((Nfs::Outbound, "d-abc"))
+        );
+        assert_eq!(nfs_group_domain("security-group-for-inbound-nfs-x"), None);
+        assert_eq!(nfs_group_domain("studio-app"), None);
+    }
+
+    #[test]
+    fn mount_target_az_falls_back_to_the_subnet() {
+        let mt: EfsMountTarget = serde_json::from_value(serde_json::json!({
+            "id": "fsmt-1", "file_system_id": "fs-1", "subnet_id": "subnet-a"}))
+        .unwrap();
+        let az = |s: &str| (s == "subnet-a").then_some("eu-west-1a");
+        assert_eq!(mount_target_az(&mt, az), Some("eu-west-1a"));
+        let mut own = mt.clone();
+        own.availability_zone = Some("eu-west-1b".into());
+        assert_eq!(mount_target_az(&own, az), Some("eu-west-1b"));
+        let mut elsewhere = mt.clone();
+        elsewhere.subnet_id = "subnet-x".into();
+        assert_eq!(mount_target_az(&elsewhere, az), None);
     }
 }
 

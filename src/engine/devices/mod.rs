@@ -20,8 +20,8 @@ mod interface_endpoint;
 mod leaves;
 mod local;
 mod nacl;
-mod nat;
-pub(super) mod route_table;
+pub mod nat;
+pub mod route_table;
 mod sg;
 
 use crate::findings::{Absent, Beyond, Code, Kind, Why};

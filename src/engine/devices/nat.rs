@@ -30,6 +30,7 @@
 //! what the engine models.
 
 use crate::findings::{Absent, Code, Decision, Filter, Kind, Rule, Why};
+use crate::snapshot::NatGateway;
 
 use super::super::atoms::ip_iv;
 use super::super::branch::{Branch, Leg};
@@ -63,7 +64,7 @@ impl Ctx<'_> {
             return;
         }
         self.cross_subnets(&mut b, subnet, &nat.subnet_id);
-        if nat.state != "available" {
+        if !forwards(nat) {
             b.hop(
                 id,
                 Kind::NatGateway,
@@ -103,8 +104,7 @@ impl Ctx<'_> {
             Code::ProtocolRestriction,
             &|| Filter::NatGateway(id.to_string()),
         );
-        let public = nat.connectivity_type != "private"
-            && nat.addresses.iter().any(|a| a.public_ip.is_some());
+        let public = is_public(nat);
         b.hop(
             id,
             Kind::NatGateway,
@@ -126,5 +126,104 @@ impl Ctx<'_> {
         // Translated, the flow is routed again by the NAT's own subnet.
         let subnet = nat.subnet_id.clone();
         out.push(Step::Next(b, At::RouteTable { subnet }));
+    }
+}
+
+// ------------------------------------------------------------------------
+// The NAT rules that the checks, `explain` and the fixes share with the
+// device above (one place per AWS rule, issue 13).
+
+/// Whether a NAT gateway forwards traffic at all. AWS: only a NAT gateway
+/// in state `available` processes traffic; `pending`, `failed`, `deleting`
+/// and `deleted` ones do not ("NAT gateway basics", the `State` of
+/// DescribeNatGateways:
+/// <https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html>).
+pub fn forwards(nat: &NatGateway) -> bool {
+    nat.state == "available"
+}
+
+/// Whether a NAT gateway's translated traffic can leave through an internet
+/// gateway. AWS: a public NAT gateway (`ConnectivityType` public, the
+/// default when it is not given) has an Elastic IP and sends its traffic to
+/// the internet gateway with it; a private one has none and "cannot be used
+/// to reach the internet"
+/// (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>,
+/// "Connectivity type"). Without a captured public address it is treated as
+/// private, as the internet gateway drops traffic without a public source.
+pub fn is_public(nat: &NatGateway) -> bool {
+    nat.connectivity_type != "private" && nat.addresses.iter().any(|a| a.public_ip.is_some())
+}
+
+/// Whether a NAT gateway takes a subnet's traffic to the internet: it
+/// [`forwards`] and [`is_public`]. What the checks, `explain`, the diagram
+/// and the fixes mean by a usable NAT gateway.
+pub fn reaches_internet(nat: &NatGateway) -> bool {
+    forwards(nat) && is_public(nat)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::NatAddress;
+
+    fn nat(state: &str, connectivity: &str, public_ip: Option<&str>) -> NatGateway {
+        NatGateway {
+            id: "nat-1".into(),
+            vpc_id: "vpc-1".into(),
+            subnet_id: "subnet-1".into(),
+            state: state.into(),
+            connectivity_type: connectivity.into(),
+            addresses: vec![NatAddress {
+                private_ip: Some("10.0.0.5".parse().unwrap()),
+                public_ip: public_ip.map(|p| p.parse().unwrap()),
+                allocation_id: None,
+                network_interface_id: None,
+            }],
+            tags: Default::default(),
+        }
+    }
+
+    #[test]
+    fn only_an_available_public_nat_with_an_elastic_ip_reaches_the_internet() {
+        assert!(reaches_internet(&nat(
+            "available",
+            "public",
+            Some("34.0.0.1")
+        )));
+        // Not available: forwards nothing.
+        for state in ["pending", "failed", "deleting", "deleted"] {
+            let n = nat(state, "public", Some("34.0.0.1"));
+            assert!(!forwards(&n) && !reaches_internet(&n), "{state}");
+        }
+        // Private: no Elastic IP, no internet.
+        let private = nat("available", "private", None);
+        assert!(forwards(&private) && !is_public(&private));
+        assert!(!reaches_internet(&private));
+        // Public without a captured public address: the internet gateway
+        // would drop its traffic.
+        assert!(!reaches_internet(&nat("available", "public", None)));
+    }
+
+    #[test]
+    fn checks_explain_and_fixes_judge_a_nat_as_the_engine_does_issue_13() {
+        // Issue 13: the checks, explain and the fixes used to require the
+        // literal ConnectivityType "public" and ignored the Elastic IP,
+        // where the engine takes anything but "private" as public and
+        // needs a public address. One rule now: AWS's default is public
+        // (the importer fills in "public" when the field is absent), and a
+        // NAT gateway without a public address cannot reach the internet.
+        let v = serde_json::json!({
+            "id": "nat-1", "vpc_id": "vpc-1", "subnet_id": "subnet-1",
+            "state": "available",
+            "addresses": [{"private_ip": "10.0.0.5", "public_ip": "34.0.0.1"}]
+        });
+        let absent: NatGateway = serde_json::from_value(v).unwrap();
+        assert!(reaches_internet(&absent));
+        assert!(reaches_internet(&nat(
+            "available",
+            "Public",
+            Some("34.0.0.1")
+        )));
+        assert!(!reaches_internet(&nat("available", "public", None)));
     }
 }

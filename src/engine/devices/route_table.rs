@@ -233,7 +233,7 @@ pub(in crate::engine) fn route_parts(
             RouteDestination::Ipv6(_) => {}
         }
     }
-    cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    cands.sort_by_key(|c| precedence(c.0, c.2, c.1));
     let full = vec![Iv::new(0, ADDR_MAX)];
     let mut rem_sure = full.clone();
     let mut rem_maybe = full;
@@ -256,4 +256,344 @@ pub(in crate::engine) fn route_parts(
         }
     }
     (parts, rem_sure, rem_maybe)
+}
+
+// ------------------------------------------------------------------------
+// One concrete destination: the route lookup that the checks, `explain`,
+// the diagram and the fixes share with `route_parts` (issue 13).
+
+use crate::snapshot::NatGateway;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Rank of a route in the longest-prefix match (higher wins): a static
+/// route of prefix length `len` ranks `2 len + 1`, a prefix-list route
+/// `2 len` for each of its entries ("a static route beats a prefix-list
+/// route of the same length"). `route_parts` gives a prefix list whose
+/// entries are unknown rank 99 (above every IPv4 length) and the service a
+/// list stands for 100.
+fn rank(len: u8, static_route: bool) -> u16 {
+    len as u16 * 2 + static_route as u16
+}
+
+/// [`precedence`]: smaller claims first.
+type Precedence = (std::cmp::Reverse<u16>, bool, usize);
+
+/// The order in which routes claim addresses: higher rank first; of equal
+/// rank, the `local` route first (AWS gives the VPC's local route priority
+/// and allows no other route with its exact destination), then table order.
+fn precedence(rank: u16, r: &Route, index: usize) -> Precedence {
+    (
+        std::cmp::Reverse(rank),
+        r.target != RouteTarget::Local,
+        index,
+    )
+}
+
+/// The route one concrete destination takes from a route table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RouteTo<'a> {
+    /// The route that wins; it may be a blackhole ([`Route::active`] false),
+    /// which drops the traffic.
+    Route(&'a Route),
+    /// No route covers the destination.
+    NoRoute,
+    /// A route to a prefix list whose entries are not in the snapshot might
+    /// win (the engine's answer for it is unknown too).
+    Unknown,
+}
+
+impl<'a> RouteTo<'a> {
+    /// The winning route when it forwards (known and not a blackhole).
+    pub fn active(self) -> Option<&'a Route> {
+        match self {
+            RouteTo::Route(r) if r.active => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// The route `dst` takes from `rt`, by AWS's route priority
+/// (<https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html>):
+/// the longest prefix that covers it wins; a static route beats a
+/// prefix-list entry of the same length; of equal routes the `local` one.
+/// IPv4 and IPv6 routes are independent. Consistent with `route_parts`,
+/// which answers the same for every address at once (a test compares them).
+pub fn route_to<'a>(topo: &Topology, rt: &'a RouteTable, dst: IpAddr) -> RouteTo<'a> {
+    lookup(topo, rt, dst, false)
+}
+
+/// [`route_to`]; with `internet`, `dst` is [`INTERNET_V4`] or
+/// [`INTERNET_V6`], which no AWS service prefix list holds: a gateway
+/// endpoint's route (its destination is the service's AWS-managed list) or a
+/// route to a service list by name then never covers it, even when the
+/// list's entries are not in the snapshot.
+fn lookup<'a>(topo: &Topology, rt: &'a RouteTable, dst: IpAddr, internet: bool) -> RouteTo<'a> {
+    let mut best: Option<(Precedence, &'a Route)> = None;
+    let mut offer = |rank: u16, i: usize, r: &'a Route| {
+        let key = precedence(rank, r, i);
+        if best.as_ref().is_none_or(|(k, _)| key < *k) {
+            best = Some((key, r));
+        }
+    };
+    for (i, r) in rt.routes.iter().enumerate() {
+        match &r.destination {
+            RouteDestination::Ipv4(n) => {
+                if let IpAddr::V4(a) = dst {
+                    if n.contains(&a) {
+                        offer(rank(n.prefix_len(), true), i, r);
+                    }
+                }
+            }
+            RouteDestination::Ipv6(n) => {
+                if let IpAddr::V6(a) = dst {
+                    if n.contains(&a) {
+                        offer(rank(n.prefix_len(), true), i, r);
+                    }
+                }
+            }
+            RouteDestination::PrefixList(pl) => match topo.prefix_list(pl) {
+                Some(p) if p.entries_known => {
+                    for c in p.cidrs.iter().filter(|c| c.contains(&dst)) {
+                        offer(rank(c.prefix_len(), false), i, r);
+                    }
+                }
+                Some(p) if internet && Atoms::is_service_list(&p.name) => {}
+                _ if internet && matches!(r.target, RouteTarget::VpcEndpoint(_)) => {}
+                // Unknown entries outrank every route (`route_parts`).
+                _ => return RouteTo::Unknown,
+            },
+        }
+    }
+    best.map_or(RouteTo::NoRoute, |(_, r)| RouteTo::Route(r))
+}
+
+/// An address that stands for "the internet" in [`internet_route`]:
+/// 192.0.2.1, of TEST-NET-1 (RFC 5737), public to the engine (not in
+/// `atoms::NON_PUBLIC`) but in no AWS range or prefix list, so only the
+/// routes that catch arbitrary public addresses (0.0.0.0/0, or the more
+/// specific routes that split it) cover it.
+pub const INTERNET_V4: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
+
+/// The IPv6 counterpart of [`INTERNET_V4`]: 2001:db8::1 (RFC 3849).
+pub const INTERNET_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
+
+/// The route table of `subnet` and the route its traffic to the internet
+/// (IPv4) takes: the longest-prefix match for [`INTERNET_V4`], not the
+/// literal 0.0.0.0/0 route, which loses to more specific routes (say
+/// 0.0.0.0/1 and 128.0.0.0/1). `None` when the subnet has no route table in
+/// the snapshot.
+pub fn internet_route<'a>(
+    topo: &'a Topology,
+    subnet: &str,
+) -> Option<(&'a RouteTable, RouteTo<'a>)> {
+    let rt = topo.route_table_of_subnet(subnet)?;
+    Some((rt, internet_route_of(topo, rt, false)))
+}
+
+/// The route that IPv4 (or, with `ipv6`, IPv6) internet traffic takes from
+/// `rt`: the lookup of [`INTERNET_V4`] ([`INTERNET_V6`]).
+pub fn internet_route_of<'a>(topo: &Topology, rt: &'a RouteTable, ipv6: bool) -> RouteTo<'a> {
+    let dst = if ipv6 {
+        IpAddr::V6(INTERNET_V6)
+    } else {
+        IpAddr::V4(INTERNET_V4)
+    };
+    lookup(topo, rt, dst, true)
+}
+
+/// The internet gateway that the internet route of `subnet` goes to (a
+/// public subnet) with that route: `Some(None)` for a private subnet, `None`
+/// when it is unknown (no route table, or a prefix list without entries).
+pub fn public_route<'a>(topo: &'a Topology, subnet: &str) -> Option<Option<(&'a str, &'a Route)>> {
+    match internet_route(topo, subnet)? {
+        (_, RouteTo::Unknown) => None,
+        (_, to) => Some(to.active().and_then(|r| match &r.target {
+            RouteTarget::InternetGateway(igw) => Some((igw.as_str(), r)),
+            _ => None,
+        })),
+    }
+}
+
+/// The NAT gateway that the internet route of `subnet` goes to, with that
+/// route, when the NAT gateway reaches the internet
+/// ([`super::nat::reaches_internet`]).
+pub fn nat_route<'a>(topo: &'a Topology, subnet: &str) -> Option<(&'a NatGateway, &'a Route)> {
+    let (_, to) = internet_route(topo, subnet)?;
+    let r = to.active()?;
+    let RouteTarget::NatGateway(id) = &r.target else {
+        return None;
+    };
+    topo.nat_gateway(id)
+        .filter(|n| super::nat::reaches_internet(n))
+        .map(|n| (n, r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Snapshot;
+    use serde_json::{json, Value};
+
+    /// A VPC 10.0.0.0/16 whose subnet-a uses rtb-a with `routes`; pl-s3
+    /// holds 52.0.0.0/8 and 192.0.2.0/24, pl-unknown has unknown entries;
+    /// nat-1 is an available public NAT gateway.
+    fn topo(routes: Value) -> Topology {
+        let v = json!({
+            "schema_version": 1,
+            "vpcs": [{"id": "vpc-1", "cidr_blocks": ["10.0.0.0/16"]}],
+            "subnets": [{"id": "subnet-a", "vpc_id": "vpc-1", "cidr": "10.0.1.0/24"}],
+            "route_tables": [{"id": "rtb-a", "vpc_id": "vpc-1", "subnet_ids": ["subnet-a"],
+                "routes": routes}],
+            "prefix_lists": [
+                {"id": "pl-s3", "name": "some-list", "cidrs": ["52.0.0.0/8", "192.0.2.0/24"], "entries_known": true},
+                {"id": "pl-unknown", "name": "other", "entries_known": false}],
+            "nat_gateways": [{"id": "nat-1", "vpc_id": "vpc-1", "subnet_id": "subnet-b",
+                "state": "available",
+                "addresses": [{"private_ip": "10.0.9.5", "public_ip": "203.0.113.5"}]}],
+        });
+        let snap: Snapshot = serde_json::from_value(v).unwrap();
+        Topology::build(&snap).0
+    }
+
+    fn v4(n: &str, target: Value) -> Value {
+        json!({"destination": {"kind": "ipv4", "value": n}, "target": target})
+    }
+    fn local() -> Value {
+        v4("10.0.0.0/16", json!({"kind": "local"}))
+    }
+    fn igw() -> Value {
+        json!({"kind": "internet-gateway", "id": "igw-1"})
+    }
+    fn nat() -> Value {
+        json!({"kind": "nat-gateway", "id": "nat-1"})
+    }
+
+    fn target(t: &Topology, dst: &str) -> String {
+        let rt = t.route_table("rtb-a").unwrap();
+        match route_to(t, rt, dst.parse().unwrap()) {
+            RouteTo::Route(r) => r.target.id().to_string(),
+            RouteTo::NoRoute => "none".into(),
+            RouteTo::Unknown => "unknown".into(),
+        }
+    }
+
+    #[test]
+    fn longest_prefix_wins_and_static_beats_a_prefix_list_entry() {
+        let t = topo(json!([
+            local(),
+            v4("0.0.0.0/0", igw()),
+            v4("52.1.0.0/16", json!({"kind": "transit-gateway", "id": "tgw-1"})),
+            v4("192.0.2.0/24", nat()),
+            {"destination": {"kind": "prefix-list", "value": "pl-s3"},
+             "target": {"kind": "vpc-endpoint", "id": "vpce-1"}},
+        ]));
+        assert_eq!(target(&t, "10.0.1.9"), "local");
+        assert_eq!(target(&t, "8.8.8.8"), "igw-1");
+        assert_eq!(target(&t, "52.9.9.9"), "vpce-1"); // /8 entry beats /0
+        assert_eq!(target(&t, "52.1.2.3"), "tgw-1"); // /16 beats the /8 entry
+        assert_eq!(target(&t, "192.0.2.1"), "nat-1"); // static /24 beats entry /24
+                                                      // IPv6 is routed by IPv6 routes only.
+        assert_eq!(target(&t, "2001:db8::1"), "none");
+    }
+
+    #[test]
+    fn local_route_wins_a_tie_and_unknown_prefix_lists_make_it_unknown() {
+        let t = topo(json!([v4("10.0.0.0/16", nat()), local()]));
+        assert_eq!(target(&t, "10.0.3.3"), "local");
+        assert_eq!(target(&t, "8.8.8.8"), "none");
+        let t = topo(json!([
+            local(),
+            v4("0.0.0.0/0", igw()),
+            {"destination": {"kind": "prefix-list", "value": "pl-unknown"},
+             "target": {"kind": "vpc-endpoint", "id": "vpce-1"}},
+        ]));
+        assert_eq!(target(&t, "8.8.8.8"), "unknown");
+        // A gateway endpoint's list is an AWS service's: it never holds the
+        // internet's stand-in, captured or not.
+        assert!(matches!(
+            public_route(&t, "subnet-a"),
+            Some(Some(("igw-1", _)))
+        ));
+        let t = topo(json!([
+            local(),
+            v4("0.0.0.0/0", igw()),
+            {"destination": {"kind": "prefix-list", "value": "pl-unknown"},
+             "target": {"kind": "transit-gateway", "id": "tgw-1"}},
+        ]));
+        assert_eq!(public_route(&t, "subnet-a"), None);
+    }
+
+    #[test]
+    fn route_to_agrees_with_route_parts() {
+        let t = topo(json!([
+            v4("0.0.0.0/0", igw()),
+            v4("10.0.0.0/16", nat()),
+            local(),
+            v4("52.1.0.0/16", json!({"kind": "transit-gateway", "id": "tgw-1"})),
+            v4("192.0.2.0/24", nat()),
+            {"destination": {"kind": "prefix-list", "value": "pl-s3"},
+             "target": {"kind": "vpc-endpoint", "id": "vpce-1"}},
+        ]));
+        let rt = t.route_table("rtb-a").unwrap();
+        let (parts, _, _) = route_parts(&t, &Atoms::default(), rt);
+        for a in [
+            "10.0.0.1",
+            "10.0.255.255",
+            "8.8.8.8",
+            "52.0.0.0",
+            "52.1.0.1",
+            "52.2.0.0",
+            "192.0.2.1",
+            "192.0.3.1",
+            "255.255.255.255",
+            "0.0.0.0",
+        ] {
+            let ip: Ipv4Addr = a.parse().unwrap();
+            let x = u32::from(ip) as u64;
+            let by_parts = parts
+                .iter()
+                .find(|(_, s, _)| s.iter().any(|iv| iv.lo <= x && x <= iv.hi))
+                .map(|(i, _, _)| &rt.routes[*i]);
+            let by_lookup = match route_to(&t, rt, IpAddr::V4(ip)) {
+                RouteTo::Route(r) => Some(r),
+                _ => None,
+            };
+            assert_eq!(by_parts, by_lookup, "{a}");
+        }
+    }
+
+    #[test]
+    fn the_internet_route_is_the_longest_prefix_match_not_the_literal_default_issue_13() {
+        // Issue 13: checks, explain, the diagram and the fixes took the
+        // literal 0.0.0.0/0 route as the subnet's way to the internet.
+        // With 0.0.0.0/1 and 128.0.0.0/1 to a NAT gateway, AWS sends all
+        // internet traffic to the NAT gateway: the subnet is private.
+        let t = topo(json!([
+            local(),
+            v4("0.0.0.0/0", igw()),
+            v4("0.0.0.0/1", nat()),
+            v4("128.0.0.0/1", nat()),
+        ]));
+        assert_eq!(public_route(&t, "subnet-a"), Some(None));
+        let (n, r) = nat_route(&t, "subnet-a").unwrap();
+        assert_eq!(
+            (n.id.as_str(), r.destination.to_string().as_str()),
+            ("nat-1", "128.0.0.0/1")
+        );
+        // Without a 0.0.0.0/0 route, the two halves still carry it.
+        let t = topo(json!([
+            local(),
+            v4("0.0.0.0/1", igw()),
+            v4("128.0.0.0/1", igw())
+        ]));
+        assert!(matches!(
+            public_route(&t, "subnet-a"),
+            Some(Some(("igw-1", _)))
+        ));
+        // A blackhole default route wins and drops: no way out.
+        let t = topo(json!([local(),
+            {"destination": {"kind": "ipv4", "value": "0.0.0.0/0"}, "target": igw(), "active": false}]));
+        assert_eq!(public_route(&t, "subnet-a"), Some(None));
+        assert_eq!(nat_route(&t, "subnet-a"), None);
+    }
 }
