@@ -3,7 +3,7 @@
 //! the other evaluations of a run, the settings, and the notes and
 //! finished branches of this evaluation.
 
-use std::collections::BTreeSet;
+use crate::findings::Note;
 
 use crate::graph::Topology;
 
@@ -16,7 +16,7 @@ pub(super) struct Ctx<'a> {
     pub topo: &'a Topology,
     pub atoms: Atoms,
     pub settings: &'a Settings,
-    pub notes: BTreeSet<String>,
+    pub notes: Vec<Note>,
     pub leaves: Vec<Branch>,
     /// Virtual destination, if any: (atom address, subnet, groups, label).
     pub virtual_dst: Option<(u64, String, Vec<String>, String)>,
@@ -48,7 +48,7 @@ impl<'a> Ctx<'a> {
     pub(super) fn settings(&self) -> &'a Settings {
         self.settings
     }
-    pub(super) fn note(&mut self, n: String) {
-        self.notes.insert(n);
+    pub(super) fn note(&mut self, n: Note) {
+        self.notes.push(n);
     }
 }

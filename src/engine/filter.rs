@@ -5,7 +5,7 @@
 //! ([`Admits`], from `rules.rs` and the caches); this is where admitted
 //! packets turn into the branch's new spaces and the blocker's words.
 
-use crate::findings::{Code, Decision, Filter, Finding, Kind, Packets, Ports, Why};
+use crate::findings::{Code, Decision, Filter, Finding, Kind, Note, Packets, Ports, Why};
 
 use super::branch::{leg_box, Branch};
 use super::env::Ctx;
@@ -57,10 +57,10 @@ impl Ctx<'_> {
                 .is_subset_of(&new_sure)
         {
             b.unknown = true;
-            self.notes.insert(format!(
-                "{resource}: {} depends on data missing from the snapshot",
-                filter()
-            ));
+            self.notes.push(Note::Unproven {
+                resource: resource.to_string(),
+                filter: filter(),
+            });
         }
         let ideal_ok = if b.ideal == b.sure {
             new_sure.clone()

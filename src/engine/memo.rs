@@ -34,7 +34,9 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use super::cache::Cache;
 use super::walk;
 use super::{FlowSpec, Hop, PathResult, Settings, Source, Target, VirtualEni};
-use crate::findings::{Absent, AddrPart, Addrs, Filter, Packets, Reason, Receiver, Rule, Why};
+use crate::findings::{
+    sort_notes, Absent, AddrPart, Addrs, Filter, Note, Packets, Part, Reason, Receiver, Rule, Why,
+};
 use crate::graph::Topology;
 use crate::snapshot::{PortRange, Protocol};
 
@@ -346,6 +348,50 @@ fn fill_rule(r: &Rule, label: &str) -> Rule {
     }
 }
 
+/// A note with `label` filled in (a filter's owner, the target's name,
+/// an app's subnet).
+fn fill_note(n: &Note, label: &str) -> Note {
+    match n {
+        Note::Unproven { resource, filter } => Note::Unproven {
+            resource: put(resource, label),
+            filter: fill_filter(filter, label),
+        },
+        Note::NoAddress { target } => Note::NoAddress {
+            target: put(target, label),
+        },
+        Note::Absent(a) => Note::Absent(fill_absent(a, label)),
+        Note::Text(t) => Note::Text(put(t, label)),
+        other => other.clone(),
+    }
+}
+
+/// A filter with `label` filled into its owner's name.
+fn fill_filter(f: &Filter, label: &str) -> Filter {
+    match f {
+        Filter::Groups {
+            egress,
+            owner,
+            groups,
+        } => Filter::Groups {
+            egress: *egress,
+            owner: put(owner, label),
+            groups: groups.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// What is absent, with `label` filled into an app's name.
+fn fill_absent(a: &Absent, label: &str) -> Absent {
+    match a {
+        Absent::AppSubnet { subnet, of } => Absent::AppSubnet {
+            subnet: subnet.clone(),
+            of: put(of, label),
+        },
+        other => other.clone(),
+    }
+}
+
 /// A blocker's reason with `label` filled in: the names that may be the
 /// source's are a security-group filter's owner and app addresses.
 fn fill_why(w: &Why, label: &str) -> Why {
@@ -356,18 +402,7 @@ fn fill_why(w: &Why, label: &str) -> Why {
             finding,
             packets,
         } => Why::Filter {
-            filter: match filter {
-                Filter::Groups {
-                    egress,
-                    owner,
-                    groups,
-                } => Filter::Groups {
-                    egress: *egress,
-                    owner: put(owner, label),
-                    groups: groups.clone(),
-                },
-                other => other.clone(),
-            },
+            filter: fill_filter(filter, label),
             finding: *finding,
             packets: Packets {
                 protocols: packets.protocols.clone(),
@@ -383,10 +418,7 @@ fn fill_why(w: &Why, label: &str) -> Why {
             to: addrs(to),
         },
         Why::NoOwner { to } => Why::NoOwner { to: addrs(to) },
-        Why::Absent(Absent::AppSubnet { subnet, of }) => Why::Absent(Absent::AppSubnet {
-            subnet: subnet.clone(),
-            of: put(of, label),
-        }),
+        Why::Absent(a) => Why::Absent(fill_absent(a, label)),
         Why::NoSubnet { to, vpc } => Why::NoSubnet {
             to: addrs(to),
             vpc: vpc.clone(),
@@ -453,9 +485,8 @@ impl Template {
         };
         let path = hops(&t.path, &self.path_holds);
         let return_path = hops(&t.return_path, &self.return_holds);
-        let mut notes: Vec<String> = t.notes.iter().map(|n| put(n, label)).collect();
-        notes.sort();
-        notes.dedup();
+        let mut notes: Vec<Note> = t.notes.iter().map(|n| fill_note(n, label)).collect();
+        sort_notes(&mut notes);
         PathResult {
             verdict: t.verdict,
             blocked_at: t
@@ -475,7 +506,11 @@ impl Template {
             path,
             return_path,
             notes,
-            reachable_part: t.reachable_part.as_deref().map(|p| put(p, label)),
+            reachable_part: t.reachable_part.as_ref().map(|p| Part {
+                to: p.to.as_ref().map(|a| fill_addrs(a, label)),
+                src_ports: p.src_ports.clone(),
+                dst_ports: p.dst_ports.clone(),
+            }),
         }
     }
 }

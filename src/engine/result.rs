@@ -7,12 +7,12 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-pub use crate::findings::{Blocker, Code, Direction, Hop, Verdict};
+pub use crate::findings::{Blocker, Code, Direction, Hop, Note, Part, Verdict};
 
 /// The engine's answer for one (source, destination, flow) question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PathResult {
     pub verdict: Verdict,
     /// Components that would have to change (empty when reachable).
@@ -22,10 +22,11 @@ pub struct PathResult {
     /// The return path (stateless NACL checks for the reply).
     pub return_path: Vec<Arc<Hop>>,
     /// Assumptions and caveats (endpoint policy not evaluated, DNS assumed,
-    /// leaves the snapshot, ...). Sorted, deduplicated.
-    pub notes: Vec<String>,
-    /// For partial results: which part of the flow space gets through, in
-    /// words (e.g. "tcp 443 to 52.216.0.0/15 only").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reachable_part: Option<String>,
+    /// leaves the snapshot, ...), as data. Sorted by their words,
+    /// deduplicated ([`crate::findings::sort_notes`]).
+    pub notes: Vec<Note>,
+    /// For partial results: which part of the flow space gets through
+    /// (in words: "only to 52.216.0.0/15").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reachable_part: Option<Part>,
 }

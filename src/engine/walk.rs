@@ -18,9 +18,7 @@
 //! a branch lives in `devices/` (one file per component), the filtering
 //! step in `filter.rs`, sources and destinations in `resolve/`.
 
-use std::collections::BTreeSet;
-
-use crate::findings::{Code, Decision, Kind, Rule, Why};
+use crate::findings::{sort_notes, Code, Decision, Kind, Note, Part, Rule, Why};
 use crate::graph::Topology;
 use crate::snapshot::Protocol;
 
@@ -58,7 +56,7 @@ pub(super) fn evaluate_cached(
         topo,
         atoms: Atoms::default(),
         settings,
-        notes: BTreeSet::new(),
+        notes: Vec::new(),
         leaves: Vec::new(),
         virtual_dst: None,
         cache,
@@ -102,7 +100,9 @@ impl<'a> Ctx<'a> {
                 blocked_at: res.pre_blockers.clone(),
                 path: res.pre_hops.clone(),
                 return_path: vec![],
-                notes: vec![format!("no address to reach for {}", res.label)],
+                notes: vec![Note::NoAddress {
+                    target: res.label.clone(),
+                }],
                 reachable_part: None,
             };
         }
@@ -281,32 +281,25 @@ impl<'a> Ctx<'a> {
             blocked_at: blockers,
             path,
             return_path,
-            notes: std::mem::take(&mut self.notes).into_iter().collect(),
+            notes: {
+                let mut notes = std::mem::take(&mut self.notes);
+                sort_notes(&mut notes);
+                notes
+            },
             reachable_part,
         }
     }
 
-    fn describe_part(&self, orig: &Space, ok: &Space) -> String {
-        let mut parts = Vec::new();
-        let od = orig.projection(DST);
-        let kd = ok.projection(DST);
-        if od != kd {
-            parts.push(format!("to {}", self.atoms.describe_set(&kd)));
-        }
-        let os = orig.projection(SPORT);
-        let ks = ok.projection(SPORT);
-        if os != ks {
-            parts.push(format!("from source ports {}", ports_of(&ks)));
-        }
-        let op = orig.projection(DPORT);
-        let kp = ok.projection(DPORT);
-        if op != kp {
-            parts.push(format!("to ports {}", ports_of(&kp)));
-        }
-        if parts.is_empty() {
-            "part of the flow space".to_string()
-        } else {
-            format!("only {}", parts.join(", "))
+    /// Which part of `orig` gets through (`ok`), by field.
+    fn describe_part(&self, orig: &Space, ok: &Space) -> Part {
+        let field = |d: usize| {
+            let (o, k) = (orig.projection(d), ok.projection(d));
+            (o != k).then_some(k)
+        };
+        Part {
+            to: field(DST).map(|k| self.atoms.describe_set(&k)),
+            src_ports: field(SPORT).map(|k| ports_of(&k)),
+            dst_ports: field(DPORT).map(|k| ports_of(&k)),
         }
     }
 

@@ -205,6 +205,12 @@ pub enum Absent {
     Ipv4Cidr(String),
     /// The subnet an app ENI would be created in (`of`: the app's label).
     AppSubnet { subnet: String, of: String },
+    /// `subnet <id> is not in the snapshot`.
+    SubnetId(String),
+    /// `mount target <id> is not in the snapshot`.
+    MountTarget(String),
+    /// `the address of mount target <id> was not captured`.
+    MountTargetAddress(String),
 }
 
 impl fmt::Display for Absent {
@@ -228,6 +234,11 @@ impl fmt::Display for Absent {
             Absent::Ipv4Cidr(id) => write!(f, "{id} has no IPv4 CIDR"),
             Absent::AppSubnet { subnet, of } => {
                 write!(f, "subnet {subnet} of {of} is not in the snapshot")
+            }
+            Absent::SubnetId(id) => write!(f, "subnet {id} is not in the snapshot"),
+            Absent::MountTarget(id) => write!(f, "mount target {id} is not in the snapshot"),
+            Absent::MountTargetAddress(id) => {
+                write!(f, "the address of mount target {id} was not captured")
             }
         }
     }
@@ -273,6 +284,191 @@ impl fmt::Display for Beyond {
                 "{igw} has the edge route table {table} (ingress routing): traffic to {to} goes where its routes say, which is not modelled"
             ),
         }
+    }
+}
+
+/// Something a verdict depends on that the engine could not establish,
+/// or that the reader should know, as data ([`Note`]'s `Display` is its
+/// sentence).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Note {
+    /// Something the verdict depends on is not in the snapshot.
+    Absent(Absent),
+    /// The path leaves what the engine models.
+    Beyond(Beyond),
+    /// Whether a filter admits the flow depends on data the snapshot lacks.
+    Unproven { resource: String, filter: Filter },
+    /// Which route applies to part of the destination is unknown.
+    RouteUnknown { table: String },
+    /// The destination has no address to reach.
+    NoAddress { target: String },
+    /// An endpoint policy that is not full access (not evaluated, F12).
+    RestrictivePolicy { endpoint: String },
+    /// The source's VPC is unknown, so the service name cannot be resolved.
+    SourceVpcUnknown { host: String },
+    /// An interface endpoint that is not `available`.
+    EndpointState {
+        endpoint: String,
+        service: String,
+        state: String,
+    },
+    /// Custom DHCP name servers answer the name.
+    CustomDns {
+        vpc: String,
+        dhcp: String,
+        servers: Vec<String>,
+        host: String,
+        endpoint: String,
+    },
+    /// DHCP options the VPC names but the snapshot lacks.
+    DhcpMissing {
+        vpc: String,
+        dhcp: String,
+        host: String,
+        endpoint: String,
+    },
+    /// Whether an endpoint has private DNS is not in the snapshot.
+    PrivateDnsUnknown { endpoint: String, host: String },
+    /// The VPC's DNS attributes were not captured (private DNS assumed).
+    DnsAttributesAssumed { vpc: String, endpoint: String },
+    /// An endpoint lists an ENI the snapshot lacks.
+    EndpointEniMissing { endpoint: String, eni: String },
+    /// An endpoint has no ENIs in the snapshot.
+    EndpointNoEnis { endpoint: String },
+    /// The VPC's DNS attributes were not captured (name resolution unknown).
+    DnsAttributesUnknown { vpc: String, host: String },
+    /// Words from outside the engine (the query layer, a report read back).
+    Text(String),
+}
+
+/// In the JSON a note is its sentence.
+impl Serialize for Note {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Read back, a note is words ([`Note::Text`]).
+impl<'de> Deserialize<'de> for Note {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Note, D::Error> {
+        Ok(Note::Text(String::deserialize(d)?))
+    }
+}
+
+/// Notes in the order and with the duplicates a reader sees: by their
+/// words, each once.
+pub fn sort_notes(notes: &mut Vec<Note>) {
+    notes.sort_by_cached_key(|n| n.to_string());
+    notes.dedup_by(|a, b| a.to_string() == b.to_string());
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::Absent(a) => write!(f, "{a}"),
+            Note::Beyond(b) => write!(f, "{b}"),
+            Note::Unproven { resource, filter } => write!(
+                f,
+                "{resource}: {filter} depends on data missing from the snapshot"
+            ),
+            Note::RouteUnknown { table } => write!(
+                f,
+                "{table}: which route applies to part of the destination is unknown"
+            ),
+            Note::NoAddress { target } => write!(f, "no address to reach for {target}"),
+            Note::RestrictivePolicy { endpoint } => write!(
+                f,
+                "{endpoint} has a restrictive endpoint policy; sagescope does not evaluate IAM policies (F12)"
+            ),
+            Note::SourceVpcUnknown { host } => write!(f, "{host}: the source's VPC is unknown"),
+            Note::EndpointState {
+                endpoint,
+                service,
+                state,
+            } => write!(f, "{endpoint} ({service}) is {state}; it does not serve traffic"),
+            Note::CustomDns {
+                vpc,
+                dhcp,
+                servers,
+                host,
+                endpoint,
+            } => write!(
+                f,
+                "{vpc} uses DHCP options {dhcp} with name servers {}; whether {host} resolves to {endpoint} cannot be established from the snapshot",
+                servers.join(", ")
+            ),
+            Note::DhcpMissing {
+                vpc,
+                dhcp,
+                host,
+                endpoint,
+            } => write!(
+                f,
+                "{vpc} uses DHCP options {dhcp}, which are not in the snapshot; whether {host} resolves to {endpoint} cannot be established"
+            ),
+            Note::PrivateDnsUnknown { endpoint, host } => write!(
+                f,
+                "whether {endpoint} has private DNS enabled is not in the snapshot; {host} may resolve to it or to the public addresses"
+            ),
+            Note::DnsAttributesAssumed { vpc, endpoint } => write!(
+                f,
+                "the DNS attributes of {vpc} were not captured; private DNS of {endpoint} is assumed but unproven"
+            ),
+            Note::EndpointEniMissing { endpoint, eni } => {
+                write!(f, "{endpoint} lists {eni}, which is not in the snapshot")
+            }
+            Note::EndpointNoEnis { endpoint } => {
+                write!(f, "{endpoint} has no network interfaces in the snapshot")
+            }
+            Note::DnsAttributesUnknown { vpc, host } => write!(
+                f,
+                "the DNS attributes of {vpc} were not captured; whether {host} resolves is unknown"
+            ),
+            Note::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// The part of a flow space that gets through, by field (a field that is
+/// all of the requested one is `None`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Part {
+    pub to: Option<Addrs>,
+    pub src_ports: Option<Ports>,
+    pub dst_ports: Option<Ports>,
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        let mut sep = |f: &mut fmt::Formatter<'_>| {
+            let s = if first { "only " } else { ", " };
+            first = false;
+            f.write_str(s)
+        };
+        if let Some(a) = &self.to {
+            sep(f)?;
+            write!(f, "to {a}")?;
+        }
+        if let Some(p) = &self.src_ports {
+            sep(f)?;
+            write!(f, "from source ports {p}")?;
+        }
+        if let Some(p) = &self.dst_ports {
+            sep(f)?;
+            write!(f, "to ports {p}")?;
+        }
+        if first {
+            f.write_str("part of the flow space")?;
+        }
+        Ok(())
+    }
+}
+
+/// In the JSON the part is its words.
+impl Serialize for Part {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

@@ -273,15 +273,25 @@ pub fn apply_to_path(snapshot: &Snapshot, r: &mut PathResult) {
         .iter()
         .filter(|g| Affects::of(&g.api) != Affects::Sources)
         .collect();
+    if gaps.is_empty() {
+        return;
+    }
+    // The gaps' words join the engine's notes.
+    let mut notes: Vec<String> = r.notes.iter().map(ToString::to_string).collect();
+    let mut part = r.reachable_part.as_ref().map(ToString::to_string);
     degrade(
         Fields {
             verdict: &mut r.verdict,
             blocked_at: &mut r.blocked_at,
-            notes: &mut r.notes,
-            reachable_part: &mut r.reachable_part,
+            notes: &mut notes,
+            reachable_part: &mut part,
         },
         &gaps,
     );
+    if part.is_none() {
+        r.reachable_part = None;
+    }
+    r.notes = notes.into_iter().map(crate::findings::Note::Text).collect();
 }
 
 /// Report notes for gaps that may hide sources (and so whole results).
@@ -561,13 +571,17 @@ mod tests {
             blocked_at: vec![],
             path: vec![],
             return_path: vec![],
-            notes: vec!["endpoint policy not evaluated".into()],
+            notes: vec![crate::findings::Note::Text(
+                "endpoint policy not evaluated".into(),
+            )],
             reachable_part: None,
         };
         apply_to_path(&s, &mut r);
         assert_eq!(r.verdict, Verdict::Unknown);
-        assert!(r.notes[0].starts_with("would be reachable, but ec2:DescribeNetworkAcls on vpc-1"));
-        assert_eq!(r.notes[1], "endpoint policy not evaluated");
+        assert!(r.notes[0]
+            .to_string()
+            .starts_with("would be reachable, but ec2:DescribeNetworkAcls on vpc-1"));
+        assert_eq!(r.notes[1].to_string(), "endpoint policy not evaluated");
         // A listing gap is not on any path.
         let s = snapshot(json!([gap("sagemaker:ListApps", Some("d-1"))]));
         let mut r2 = r.clone();

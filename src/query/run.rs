@@ -240,7 +240,7 @@ fn audit_domain(
                         (destination, r)
                     }
                 };
-                let mut notes = result.notes;
+                let mut notes: Vec<String> = result.notes.iter().map(ToString::to_string).collect();
                 notes.sort();
                 notes.dedup();
                 out.push(QueryResult {
@@ -254,7 +254,7 @@ fn audit_domain(
                     path: result.path,
                     return_path: result.return_path,
                     notes,
-                    reachable_part: result.reachable_part,
+                    reachable_part: result.reachable_part.map(|p| p.to_string()),
                     fixes: Vec::new(),
                     suppressed: false,
                     suppression_reason: None,

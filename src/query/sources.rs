@@ -458,7 +458,7 @@ pub fn decided(verdict: Verdict, note: Option<String>, blocked_at: Vec<Blocker>)
         blocked_at,
         path: vec![],
         return_path: vec![],
-        notes: note.into_iter().collect(),
+        notes: note.into_iter().map(crate::findings::Note::Text).collect(),
         reachable_part: None,
     }
 }
@@ -970,13 +970,13 @@ mod tests {
         let p = planned(v.clone(), "bob", "subnet-a", "efs-nfs");
         assert!(
             matches!(&p[0], Planned::Decided { result, .. } if result.verdict == Verdict::Unknown
-                && result.notes[0].contains("mount targets of fs-1 are not in the snapshot")),
+                && result.notes[0].to_string().contains("mount targets of fs-1 are not in the snapshot")),
             "{p:?}"
         );
         v["domains"][0]["home_efs_file_system_id"] = serde_json::Value::Null;
         let p = planned(v, "bob", "subnet-a", "efs-nfs");
         assert!(
-            matches!(&p[0], Planned::Decided { result, .. } if result.notes[0].contains("HomeEfsFileSystemId")),
+            matches!(&p[0], Planned::Decided { result, .. } if result.notes[0].to_string().contains("HomeEfsFileSystemId")),
             "{p:?}"
         );
     }

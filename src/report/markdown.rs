@@ -919,7 +919,7 @@ mod tests {
                     rule: crate::findings::Rule::Text("a|b".into()),
                 })],
                 return_path: vec![],
-                notes: vec!["note *one*".into()],
+                notes: vec![crate::findings::Note::Text("note *one*".into())],
                 reachable_part: None,
             },
             vec![Diagnostic::warning("w", "careful")],

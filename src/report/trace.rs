@@ -50,7 +50,7 @@ impl TraceReport {
         result: PathResult,
         warnings: Vec<Diagnostic>,
     ) -> Self {
-        let mut notes = result.notes;
+        let mut notes: Vec<String> = result.notes.iter().map(ToString::to_string).collect();
         notes.sort();
         notes.dedup();
         TraceReport {
@@ -63,7 +63,7 @@ impl TraceReport {
             path: result.path,
             return_path: result.return_path,
             notes,
-            reachable_part: result.reachable_part,
+            reachable_part: result.reachable_part.map(|p| p.to_string()),
             warnings,
         }
     }
@@ -210,7 +210,10 @@ mod tests {
                     rule: crate::findings::Rule::Text("".into()),
                 })],
                 return_path: vec![],
-                notes: vec!["b".into(), "a".into(), "a".into()],
+                notes: ["b", "a", "a"]
+                    .into_iter()
+                    .map(|n| crate::findings::Note::Text(n.into()))
+                    .collect(),
                 reachable_part: None,
             },
             vec![],

@@ -14,7 +14,7 @@
 //! Out of scope: `ENI_SOURCE_DEST_CHECK_RESTRICTION` (appliance ENIs are a
 //! route target that leaves the snapshot, `leaves.rs`), `ENI_ADDRESS_RESTRICTION`.
 
-use crate::findings::{Absent, Code, Decision, Kind, Receiver, Rule, Why};
+use crate::findings::{Absent, Code, Decision, Kind, Note, Receiver, Rule, Why};
 use crate::graph::EniRole;
 
 use super::super::branch::Branch;
@@ -139,7 +139,7 @@ impl Ctx<'_> {
             None if is_nat => {}
             None => {
                 let absent = Absent::Groups(resource.clone());
-                self.notes.insert(absent.to_string());
+                self.notes.push(Note::Absent(absent.clone()));
                 b.block(
                     &resource,
                     kind,

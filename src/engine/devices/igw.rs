@@ -47,7 +47,7 @@ use std::net::Ipv4Addr;
 
 use crate::snapshot::RouteTarget;
 
-use crate::findings::{Absent, Beyond, Code, Decision, Kind, Rule, Why};
+use crate::findings::{Absent, Beyond, Code, Decision, Kind, Note, Rule, Why};
 
 use super::super::atoms::{ip_iv, is_private_ip, net_iv};
 use super::super::branch::{Branch, Leg};
@@ -269,7 +269,6 @@ impl Ctx<'_> {
                     table: edge.id.clone(),
                     to: private,
                 };
-                let msg = beyond.to_string();
                 b.hop(
                     &edge.id,
                     Kind::RouteTable,
@@ -281,9 +280,9 @@ impl Ctx<'_> {
                     Kind::RouteTable,
                     Direction::Forward,
                     Code::LeavesSnapshot,
-                    Why::Beyond(beyond),
+                    Why::Beyond(beyond.clone()),
                 );
-                self.notes.insert(msg);
+                self.notes.push(Note::Beyond(beyond));
                 b.make_unknown();
                 out.push(Step::Leaf(b));
                 return;

@@ -14,7 +14,7 @@
 //! (a client in an AZ without an endpoint ENI still resolves to the ENIs of
 //! the other AZs and reaches them), `VPCE_INTRA_VPC_TRAFFIC`.
 
-use crate::findings::{Kind, Receiver};
+use crate::findings::{Kind, Note, Receiver};
 use crate::graph::Topology;
 use crate::snapshot::NetworkInterface;
 
@@ -45,9 +45,9 @@ impl Ctx<'_> {
     /// gateway endpoints alike): the path is not judged by IAM.
     pub(super) fn note_endpoint_policy(&mut self, id: &str, doc: Option<&str>) {
         if doc.is_some_and(|p| !self.cache.full_access(p)) {
-            self.notes.insert(format!(
-                "{id} has a restrictive endpoint policy; sagescope does not evaluate IAM policies (F12)"
-            ));
+            self.notes.push(Note::RestrictivePolicy {
+                endpoint: id.to_string(),
+            });
         }
     }
 }

@@ -12,7 +12,7 @@
 //! components, the snapshot does not hold their far side) and
 //! `UNKNOWN_RESOURCE` (the target is not in the snapshot).
 
-use crate::findings::{Beyond, Code, Decision, Kind, Rule, Why};
+use crate::findings::{Beyond, Code, Decision, Kind, Note, Rule, Why};
 
 use super::super::atoms::AtomKind;
 use super::super::branch::Branch;
@@ -34,7 +34,6 @@ impl Ctx<'_> {
         // what the snapshot shows, so no reply check is left pending.
         let fwd = b.leg.fwd;
         self.nacl_filter(&mut b, subnet, true, Direction::Forward, fwd);
-        let msg = beyond.to_string();
         b.hop(
             target,
             Kind::External,
@@ -51,9 +50,9 @@ impl Ctx<'_> {
             Kind::External,
             Direction::Forward,
             code,
-            Why::Beyond(beyond),
+            Why::Beyond(beyond.clone()),
         );
-        self.notes.insert(msg);
+        self.notes.push(Note::Beyond(beyond));
         b.make_unknown();
         out.push(Step::Leaf(b));
     }

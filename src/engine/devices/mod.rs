@@ -24,7 +24,7 @@ pub mod nat;
 pub mod route_table;
 mod sg;
 
-use crate::findings::{Absent, Beyond, Code, Kind, Why};
+use crate::findings::{Absent, Beyond, Code, Kind, Note, Why};
 
 use super::branch::Branch;
 use super::env::Ctx;
@@ -83,7 +83,7 @@ impl Ctx<'_> {
         kind: Kind,
         absent: Absent,
     ) -> Step {
-        self.notes.insert(absent.to_string());
+        self.notes.push(Note::Absent(absent.clone()));
         b.block(
             resource,
             kind,

@@ -21,7 +21,7 @@
 //! request or reply) is produced here; a subnet whose ACL is not in the
 //! snapshot gives `UNKNOWN_RESOURCE`.
 
-use crate::findings::{Absent, AclEntry, Code, Filter, Kind, Rule, Why};
+use crate::findings::{Absent, AclEntry, Code, Filter, Kind, Note, Rule, Why};
 use crate::snapshot::NetworkAcl;
 
 use super::super::branch::{Branch, PendingReturn};
@@ -41,7 +41,7 @@ impl Ctx<'_> {
     ) {
         let Some(acl) = self.topo.nacl_of_subnet(subnet) else {
             let absent = Absent::NetworkAcl(subnet.to_string());
-            self.notes.insert(absent.to_string());
+            self.notes.push(Note::Absent(absent.clone()));
             b.unknown = true;
             b.sure = Space::empty();
             b.block(

@@ -20,7 +20,7 @@
 
 use std::rc::Rc;
 
-use crate::findings::{Absent, Beyond, Code, Decision, Kind, Rule, Why};
+use crate::findings::{Absent, Beyond, Code, Decision, Kind, Note, Rule, Why};
 use crate::graph::Topology;
 use crate::snapshot::{Route, RouteDestination, RouteTable, RouteTarget};
 
@@ -78,10 +78,9 @@ impl Ctx<'_> {
             let mut nb = b.restrict_dst(s, mb);
             if !nb.maybe.is_subset_of(&nb.sure) && b.maybe.is_subset_of(&b.sure) {
                 nb.unknown = true;
-                self.notes.insert(format!(
-                    "{}: which route applies to part of the destination is unknown",
-                    rt.id
-                ));
+                self.notes.push(Note::RouteUnknown {
+                    table: rt.id.clone(),
+                });
             }
             let rule = Rule::Route {
                 destination: r.destination.to_string(),

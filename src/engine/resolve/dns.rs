@@ -11,7 +11,7 @@
 //! endpoint changes routing, not DNS, so S3 keeps its public addresses and
 //! the prefix-list route carries them.
 
-use crate::findings::{Code, Decision, Kind, Rule, Why};
+use crate::findings::{Code, Decision, Kind, Note, Rule, Why};
 use crate::snapshot::EndpointType;
 
 use super::super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
@@ -66,7 +66,7 @@ pub(in crate::engine) fn resolve_service(
     let mut unknown = false;
 
     let Some(vpc_id) = vpc else {
-        cx.note(format!("{host}: the source's VPC is unknown"));
+        cx.note(Note::SourceVpcUnknown { host: host.clone() });
         return ResolvedParts {
             addrs: AddrMatch::default(),
             label: host,
@@ -92,11 +92,11 @@ pub(in crate::engine) fn resolve_service(
         e.endpoint_type == EndpointType::Interface
             && e.state.as_deref().is_some_and(|s| s != "available")
     }) {
-        cx.note(format!(
-            "{} ({name}) is {}; it does not serve traffic",
-            e.id,
-            e.state.as_deref().unwrap_or("")
-        ));
+        cx.note(Note::EndpointState {
+            endpoint: e.id.clone(),
+            service: name.clone(),
+            state: e.state.clone().unwrap_or_default(),
+        });
     }
 
     // Name resolution through the Amazon resolver?
@@ -124,12 +124,13 @@ pub(in crate::engine) fn resolve_service(
     if let Some(ep) = use_interface {
         if let Some(d) = dhcp_custom {
             unknown = true;
-            cx.note(format!(
-                "{vpc_id} uses DHCP options {} with name servers {}; whether {host} resolves to {} cannot be established from the snapshot",
-                d.id,
-                d.domain_name_servers.join(", "),
-                ep.id
-            ));
+            cx.note(Note::CustomDns {
+                vpc: vpc_id.to_string(),
+                dhcp: d.id.clone(),
+                servers: d.domain_name_servers.clone(),
+                host: host.clone(),
+                endpoint: ep.id.clone(),
+            });
         }
         // Issue 6: DHCP options the VPC names but the snapshot lacks may
         // hold custom name servers just as well: unknown, like those.
@@ -138,20 +139,22 @@ pub(in crate::engine) fn resolve_service(
             .filter(|d| *d != "default" && topo.dhcp_options(d).is_none())
         {
             unknown = true;
-            cx.note(format!(
-                "{vpc_id} uses DHCP options {d}, which are not in the snapshot; whether {host} resolves to {} cannot be established",
-                ep.id
-            ));
+            cx.note(Note::DhcpMissing {
+                vpc: vpc_id.to_string(),
+                dhcp: d.to_string(),
+                host: host.clone(),
+                endpoint: ep.id.clone(),
+            });
         }
         // Private DNS that the input did not state (or stated unreadably)
         // is taken as possibly on: the name may resolve to the endpoint or
         // to the public addresses, so the verdict is unknown at best.
         if ep.private_dns_enabled.is_none() {
             unknown = true;
-            cx.note(format!(
-                "whether {} has private DNS enabled is not in the snapshot; {host} may resolve to it or to the public addresses",
-                ep.id
-            ));
+            cx.note(Note::PrivateDnsUnknown {
+                endpoint: ep.id.clone(),
+                host: host.clone(),
+            });
         }
         let maybe_private_dns = ep.private_dns_enabled != Some(false);
         let private_dns = ep.private_dns_enabled == Some(true)
@@ -163,7 +166,10 @@ pub(in crate::engine) fn resolve_service(
             && dns_hostnames != Some(false)
         {
             unknown = true;
-            cx.note(format!("the DNS attributes of {vpc_id} were not captured; private DNS of {} is assumed but unproven", ep.id));
+            cx.note(Note::DnsAttributesAssumed {
+                vpc: vpc_id.to_string(),
+                endpoint: ep.id.clone(),
+            });
         }
         if private_dns
             || (unknown
@@ -183,19 +189,18 @@ pub(in crate::engine) fn resolve_service(
                     }
                     None => {
                         unknown = true;
-                        cx.note(format!(
-                            "{} lists {eni}, which is not in the snapshot",
-                            ep.id
-                        ));
+                        cx.note(Note::EndpointEniMissing {
+                            endpoint: ep.id.clone(),
+                            eni: eni.clone(),
+                        });
                     }
                 }
             }
             if ep.network_interface_ids.is_empty() {
                 unknown = true;
-                cx.note(format!(
-                    "{} has no network interfaces in the snapshot",
-                    ep.id
-                ));
+                cx.note(Note::EndpointNoEnis {
+                    endpoint: ep.id.clone(),
+                });
             }
             hops.push(Hop {
                 resource: ep.id.clone(),
@@ -323,7 +328,10 @@ pub(in crate::engine) fn resolve_service(
             }
             None => {
                 unknown = true;
-                cx.note(format!("the DNS attributes of {vpc_id} were not captured; whether {host} resolves is unknown"));
+                cx.note(Note::DnsAttributesUnknown {
+                    vpc: vpc_id.to_string(),
+                    host: host.clone(),
+                });
             }
             Some(true) => {}
         }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use ipnet::Ipv4Net;
 
-use crate::findings::{Absent, Code, Kind, Why};
+use crate::findings::{Absent, Code, Kind, Note, Why};
 
 use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind, NON_PUBLIC};
 use super::env::Ctx;
@@ -67,7 +67,7 @@ impl Ctx<'_> {
         let unknown = |absent: Absent, id: &str| {
             Box::new(PathResult {
                 verdict: Verdict::Unknown,
-                notes: vec![absent.to_string()],
+                notes: vec![Note::Absent(absent.clone())],
                 blocked_at: vec![Blocker {
                     resource: id.to_string(),
                     kind: Kind::Source,
@@ -260,12 +260,11 @@ impl Ctx<'_> {
                     AddrMatch::exact(e.private_ips.iter().map(|p| ip_iv(p.address)).collect()),
                     id.clone(),
                 ),
-                None => self.unknown_target(format!("{id} is not in the snapshot")),
+                None => self.unknown_target(Absent::Resource(id.clone())),
             },
             Target::MountTarget(id) => {
                 let Some(mt) = topo.mount_target(id) else {
-                    return self
-                        .unknown_target(format!("mount target {id} is not in the snapshot"));
+                    return self.unknown_target(Absent::MountTarget(id.clone()));
                 };
                 let ip = mt.ip_address.or_else(|| {
                     mt.network_interface_id
@@ -275,15 +274,12 @@ impl Ctx<'_> {
                 });
                 match ip {
                     Some(ip) => plain(AddrMatch::exact(vec![ip_iv(ip)]), format!("{id} {ip}")),
-                    None => self.unknown_target(format!(
-                        "the address of mount target {id} was not captured"
-                    )),
+                    None => self.unknown_target(Absent::MountTargetAddress(id.clone())),
                 }
             }
             Target::Virtual(v) => {
                 let Some(sub) = topo.subnet(&v.subnet_id) else {
-                    return self
-                        .unknown_target(format!("subnet {} is not in the snapshot", v.subnet_id));
+                    return self.unknown_target(Absent::SubnetId(v.subnet_id.clone()));
                 };
                 let a = self.atoms.add(AtomKind::Virtual {
                     label: format!("{} (peer)", v.label),
@@ -305,11 +301,12 @@ impl Ctx<'_> {
         }
     }
 
-    fn unknown_target(&mut self, msg: String) -> Resolved {
-        self.notes.insert(msg.clone());
+    fn unknown_target(&mut self, absent: Absent) -> Resolved {
+        let label = absent.to_string();
+        self.notes.push(Note::Absent(absent));
         Resolved {
             addrs: AddrMatch::default(),
-            label: msg,
+            label,
             pre_hops: vec![],
             pre_blockers: vec![],
             unknown: true,
