@@ -15,7 +15,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::findings::{AddrPart, Addrs};
+use crate::findings::{AddrPart, Addrs, Label};
 
 use super::space::{merge_intervals, Iv, ATOM_BASE, IPV4_MAX};
 
@@ -23,7 +23,9 @@ use super::space::{merge_intervals, Iv, ATOM_BASE, IPV4_MAX};
 pub enum AtomKind {
     /// Some address in `subnet_cidr`, on an ENI carrying `groups`.
     Virtual {
-        label: String,
+        label: Label,
+        /// The other app of a pair (app-to-app).
+        peer: bool,
         subnet_cidr: Option<Ipv4Net>,
         groups: Vec<String>,
     },
@@ -75,7 +77,8 @@ impl AddrMatch {
 pub(crate) fn app_and_s3(groups: &[&str]) -> Atoms {
     let mut atoms = Atoms::default();
     atoms.add(AtomKind::Virtual {
-        label: "app".into(),
+        label: Label::Of("app".into()),
+        peer: false,
         subnet_cidr: Some("10.0.1.0/24".parse().unwrap()),
         groups: groups.iter().map(|g| g.to_string()).collect(),
     });
@@ -170,7 +173,8 @@ impl Atoms {
             .iter()
             .map(|k| match k {
                 AtomKind::Virtual { subnet_cidr, .. } => AtomKind::Virtual {
-                    label: String::new(),
+                    label: Label::Of(String::new()),
+                    peer: false,
                     subnet_cidr: *subnet_cidr,
                     groups: Vec::new(),
                 },
@@ -284,9 +288,13 @@ impl Atoms {
         }
         match self.get(a) {
             Some(AtomKind::Virtual {
-                label, subnet_cidr, ..
+                label,
+                peer,
+                subnet_cidr,
+                ..
             }) => AddrPart::App {
                 label: label.clone(),
+                peer: *peer,
                 subnet_cidr: *subnet_cidr,
             },
             Some(AtomKind::Service { service, region }) => AddrPart::Service {
@@ -344,7 +352,8 @@ mod tests {
     fn cidr_covers_virtual_atoms_by_subnet() {
         let mut atoms = Atoms::default();
         let a = atoms.add(AtomKind::Virtual {
-            label: "app".into(),
+            label: Label::Of("app".into()),
+            peer: false,
             subnet_cidr: Some("10.0.1.0/24".parse().unwrap()),
             groups: vec!["sg-1".into()],
         });

@@ -3,7 +3,7 @@
 //! the other evaluations of a run, the settings, and the notes and
 //! finished branches of this evaluation.
 
-use crate::findings::Note;
+use crate::findings::{Label, Note};
 
 use crate::graph::Topology;
 
@@ -19,7 +19,10 @@ pub(super) struct Ctx<'a> {
     pub notes: Vec<Note>,
     pub leaves: Vec<Branch>,
     /// Virtual destination, if any: (atom address, subnet, groups, label).
-    pub virtual_dst: Option<(u64, String, Vec<String>, String)>,
+    pub virtual_dst: Option<(u64, String, Vec<String>, Label)>,
+    /// The answer is shared between sources (`memo.rs`): the source's app
+    /// ENI is named [`Label::Source`](crate::findings::Label::Source), filled in when given out.
+    pub shared: bool,
     /// Filter answers shared with the other evaluations of the run.
     pub cache: &'a mut Cache,
     /// This evaluation's atoms as cache signature ids.
@@ -27,6 +30,16 @@ pub(super) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// How the witness names the app ENI labelled `label`: by the label,
+    /// or, in an answer shared between sources, as the source.
+    pub(super) fn app_label(&self, label: &str) -> Label {
+        if self.shared {
+            Label::Source
+        } else {
+            Label::Of(label.to_string())
+        }
+    }
+
     /// The atoms' cache signature, recomputed only when an atom was added.
     pub(super) fn sig(&mut self) -> Sig {
         match self.sig {

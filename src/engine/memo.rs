@@ -6,20 +6,20 @@
 //! the *label* of the virtual app ENI ("user-profile alice" or "bob").
 //! The label never changes what gets through: it only names the source in
 //! witness text. So the [`Evaluator`] answers each (subnet, groups,
-//! destination, flow) once with a placeholder label and fills each
-//! source's label in, and shares filter answers between all evaluations
+//! destination, flow) once, naming the source [`Label::Source`](crate::findings::Label::Source) wherever
+//! the witness names it, and fills each source's label in when it gives
+//! the answer out; it also shares filter answers between all evaluations
 //! ([`Cache`]).
 //!
 //! Why the filled-in answer is exactly the answer for that label:
-//! - the engine does not branch on label content: it only compares
-//!   strings that hold the label with others of the same evaluation (one
-//!   label), and groups blockers by their structured subject;
-//! - the placeholder is a NUL, which no label holds (checked) and no other
-//!   string an answer is made of: the snapshot is checked once when the
-//!   evaluator is made (memoisation is off if any of its strings holds a
-//!   NUL), the source and destination of each question when it is asked;
-//! - notes are a sorted set in the engine: they are sorted again after
-//!   filling in.
+//! - the engine does not branch on the label: it only names the source
+//!   with it, in fields of type [`Label`](crate::findings::Label) (a filter's owner, app
+//!   addresses, the sender, a new app ENI, an app's subnet), which the
+//!   fill functions below replace field by field, never inside text;
+//! - a source without security groups would name its groups' hop after
+//!   its label (an id field): such sources are evaluated directly;
+//! - notes are sorted by their words in the engine: they are sorted again
+//!   after filling in.
 //!
 //! Debug builds (the tests) check every memoised answer against a direct
 //! evaluation.
@@ -42,9 +42,6 @@ use crate::snapshot::{PortRange, Protocol};
 
 /// How many subnets' answers the evaluator keeps (see `Evaluator::memo`).
 const MEMO_SUBNETS: usize = 64;
-
-/// Stands for the label in a memoised answer.
-const PLACEHOLDER: char = '\0';
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum TargetKey {
@@ -85,8 +82,6 @@ pub struct Evaluator<'a> {
     memo: HashMap<String, HashMap<Key, Template>>,
     /// The subnets in `memo`, oldest first.
     recent: VecDeque<String>,
-    /// No string of the snapshot holds the placeholder.
-    memo_on: bool,
     answers: usize,
 }
 
@@ -103,10 +98,18 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    fn run(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
+    /// Evaluate; `shared`: name the source [`Label::Source`](crate::findings::Label::Source).
+    fn run(&mut self, src: &Source, dst: &Target, flow: &FlowSpec, shared: bool) -> PathResult {
         self.runs += 1;
-        let mut r =
-            walk::evaluate_cached(&mut self.cache, self.topo, src, dst, flow, self.settings);
+        let mut r = walk::evaluate_cached(
+            &mut self.cache,
+            self.topo,
+            src,
+            dst,
+            flow,
+            self.settings,
+            shared,
+        );
         self.hops.share(&mut r);
         r
     }
@@ -117,13 +120,11 @@ impl<'a> Evaluator<'a> {
         Evaluator::maker(topo, settings)()
     }
 
-    /// Makes evaluators over `topo` (one per thread, say), checking the
-    /// snapshot's strings for the placeholder once for all of them.
+    /// Makes evaluators over `topo` (one per thread, say).
     pub fn maker(
         topo: &'a Topology,
         settings: &'a Settings,
     ) -> impl Fn() -> Evaluator<'a> + Sync + 'a {
-        let memo_on = !any_string_contains(&topo.snapshot, PLACEHOLDER);
         move || Evaluator {
             search: Search {
                 topo,
@@ -134,7 +135,6 @@ impl<'a> Evaluator<'a> {
             },
             memo: HashMap::new(),
             recent: VecDeque::new(),
-            memo_on,
             answers: 0,
         }
     }
@@ -164,27 +164,16 @@ impl<'a> Evaluator<'a> {
     pub fn evaluate(&mut self, src: &Source, dst: &Target, flow: &FlowSpec) -> PathResult {
         self.answers += 1;
         let Source::Virtual(v) = src else {
-            return self.search.run(src, dst, flow);
+            return self.search.run(src, dst, flow, false);
         };
-        let Some(key) = key(v, dst, flow).filter(|_| self.memo_on) else {
-            return self.search.run(src, dst, flow);
+        let Some(key) = key(v, dst, flow) else {
+            return self.search.run(src, dst, flow, false);
         };
         self.admit_subnet(&key.subnet);
         let answers = self.memo.get_mut(&key.subnet).expect("admitted above");
         let template = match answers.entry(key) {
             Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => {
-                let placeholder = |v: &VirtualEni| VirtualEni {
-                    label: PLACEHOLDER.to_string(),
-                    ..v.clone()
-                };
-                let psrc = Source::Virtual(placeholder(v));
-                let pdst = match dst {
-                    Target::Virtual(t) => Target::Virtual(placeholder(t)),
-                    other => other.clone(),
-                };
-                e.insert(Template::new(self.search.run(&psrc, &pdst, flow)))
-            }
+            Entry::Vacant(e) => e.insert(Template::new(self.search.run(src, dst, flow, true))),
         };
         let r = template.fill(&v.label, &mut self.search.hops);
         #[cfg(debug_assertions)]
@@ -197,15 +186,10 @@ impl<'a> Evaluator<'a> {
 }
 
 /// The question behind a virtual source's flow; `None` when its answer
-/// may depend on the label's content.
+/// names the source outside a [`Label`](crate::findings::Label) field (a source without groups:
+/// its groups' hop is named after it).
 fn key(v: &VirtualEni, dst: &Target, flow: &FlowSpec) -> Option<Key> {
-    if v.label.contains(PLACEHOLDER) {
-        return None;
-    }
-    // Strings that are not the snapshot's (query files name the service).
-    if any_string_contains(&(&v.subnet_id, &v.security_group_ids), PLACEHOLDER)
-        || target_holds_placeholder(dst)
-    {
+    if v.security_group_ids.is_empty() {
         return None;
     }
     let target = match dst {
@@ -232,21 +216,9 @@ fn key(v: &VirtualEni, dst: &Target, flow: &FlowSpec) -> Option<Key> {
     })
 }
 
-fn target_holds_placeholder(dst: &Target) -> bool {
-    match dst {
-        Target::Ip(_) => false,
-        Target::Eni(s) | Target::MountTarget(s) => s.contains(PLACEHOLDER),
-        Target::Virtual(t) => {
-            any_string_contains(&(&t.subnet_id, &t.security_group_ids), PLACEHOLDER)
-        }
-        Target::Service { service, region } => {
-            service.contains(PLACEHOLDER) || region.contains(PLACEHOLDER)
-        }
-    }
-}
-
-fn hop_holds(h: &Hop, c: char) -> bool {
-    h.resource.contains(c) || h.rule.to_string().contains(c)
+/// Whether a hop names the source ([`Label::Source`](crate::findings::Label::Source)).
+fn hop_holds_source(h: &Hop) -> bool {
+    fill_rule(&h.rule, "") != h.rule
 }
 
 /// One `Arc` per distinct hop given out by an [`Evaluator`]; every hop in
@@ -296,7 +268,7 @@ impl Interner {
             return Arc::clone(f);
         }
         let f = Arc::new(Hop {
-            resource: put(&h.resource, label),
+            resource: h.resource.clone(),
             kind: h.kind,
             decision: h.decision,
             rule: fill_rule(&h.rule, label),
@@ -321,9 +293,11 @@ fn fill_addrs(a: &Addrs, label: &str) -> Addrs {
             .map(|p| match p {
                 AddrPart::App {
                     label: l,
+                    peer,
                     subnet_cidr,
                 } => AddrPart::App {
-                    label: put(l, label),
+                    label: l.named(label),
+                    peer: *peer,
                     subnet_cidr: *subnet_cidr,
                 },
                 other => other.clone(),
@@ -336,10 +310,16 @@ fn fill_addrs(a: &Addrs, label: &str) -> Addrs {
 /// source's are the sender's, a new app ENI's, and app addresses.
 fn fill_rule(r: &Rule, label: &str) -> Rule {
     match r {
-        Rule::Sender(s) => Rule::Sender(put(s, label)),
-        Rule::Inject(s) => Rule::Inject(put(s, label)),
-        Rule::FromInternet(s) => Rule::FromInternet(put(s, label)),
-        Rule::Receiver(Receiver::NewApp(l)) => Rule::Receiver(Receiver::NewApp(put(l, label))),
+        Rule::NewAppSender {
+            label: l,
+            subnet,
+            cidr,
+        } => Rule::NewAppSender {
+            label: l.named(label),
+            subnet: subnet.clone(),
+            cidr: *cidr,
+        },
+        Rule::Receiver(Receiver::NewApp(l)) => Rule::Receiver(Receiver::NewApp(l.named(label))),
         Rule::NoRoute(a) => Rule::NoRoute(fill_addrs(a, label)),
         Rule::ToAddrs(a) => Rule::ToAddrs(fill_addrs(a, label)),
         Rule::NoOwner(a) => Rule::NoOwner(fill_addrs(a, label)),
@@ -353,14 +333,14 @@ fn fill_rule(r: &Rule, label: &str) -> Rule {
 fn fill_note(n: &Note, label: &str) -> Note {
     match n {
         Note::Unproven { resource, filter } => Note::Unproven {
-            resource: put(resource, label),
+            resource: resource.clone(),
             filter: fill_filter(filter, label),
         },
-        Note::NoAddress { target } => Note::NoAddress {
-            target: put(target, label),
+        Note::NoAddress { target, peer_in } => Note::NoAddress {
+            target: target.named(label),
+            peer_in: peer_in.clone(),
         },
         Note::Absent(a) => Note::Absent(fill_absent(a, label)),
-        Note::Text(t) => Note::Text(put(t, label)),
         other => other.clone(),
     }
 }
@@ -374,7 +354,7 @@ fn fill_filter(f: &Filter, label: &str) -> Filter {
             groups,
         } => Filter::Groups {
             egress: *egress,
-            owner: put(owner, label),
+            owner: owner.named(label),
             groups: groups.clone(),
         },
         other => other.clone(),
@@ -386,7 +366,7 @@ fn fill_absent(a: &Absent, label: &str) -> Absent {
     match a {
         Absent::AppSubnet { subnet, of } => Absent::AppSubnet {
             subnet: subnet.clone(),
-            of: put(of, label),
+            of: of.named(label),
         },
         other => other.clone(),
     }
@@ -440,14 +420,6 @@ fn fill_why(w: &Why, label: &str) -> Why {
     }
 }
 
-fn put(s: &str, label: &str) -> String {
-    if s.contains(PLACEHOLDER) {
-        s.replace(PLACEHOLDER, label)
-    } else {
-        s.to_string()
-    }
-}
-
 /// An answer with the placeholder for the label, and which of its hops
 /// hold the placeholder (found once, not for every label filled in).
 struct Template {
@@ -458,7 +430,7 @@ struct Template {
 
 impl Template {
     fn new(result: PathResult) -> Template {
-        let holds = |v: &[Arc<Hop>]| v.iter().map(|h| hop_holds(h, PLACEHOLDER)).collect();
+        let holds = |v: &[Arc<Hop>]| v.iter().map(|h| hop_holds_source(h)).collect();
         Template {
             path_holds: holds(&result.path),
             return_holds: holds(&result.return_path),
@@ -466,8 +438,8 @@ impl Template {
         }
     }
 
-    /// The answer with `label` in place of the placeholder. Hops without
-    /// the placeholder are the template's own (shared); filled hops are
+    /// The answer with `label` for [`Label::Source`](crate::findings::Label::Source). Hops that do not
+    /// name the source are the template's own (shared); filled hops are
     /// shared through `interner` between all the answers of the label.
     fn fill(&self, label: &str, interner: &mut Interner) -> PathResult {
         let t = &self.result;
@@ -493,7 +465,7 @@ impl Template {
                 .blocked_at
                 .iter()
                 .map(|b| super::Blocker {
-                    resource: put(&b.resource, label),
+                    resource: b.resource.clone(),
                     kind: b.kind,
                     direction: b.direction,
                     code: b.code,
@@ -515,208 +487,21 @@ impl Template {
     }
 }
 
-/// Whether any string in `value` contains `c`: a serde serializer that
-/// only looks at strings (and map keys), so every field of the snapshot,
-/// present and future, is covered without listing them.
-fn any_string_contains<T: serde::Serialize + ?Sized>(value: &T, c: char) -> bool {
-    let mut f = CharFinder { c, found: false };
-    let _ = value.serialize(&mut f);
-    f.found
-}
-
-struct CharFinder {
-    c: char,
-    found: bool,
-}
-
-/// Never returned: a serializer needs an error type.
-#[derive(Debug)]
-struct Never;
-
-impl std::fmt::Display for Never {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("never")
-    }
-}
-
-impl std::error::Error for Never {}
-
-impl serde::ser::Error for Never {
-    fn custom<T: std::fmt::Display>(_: T) -> Self {
-        Never
-    }
-}
-
-macro_rules! ignore {
-    ($($name:ident: $ty:ty),*) => {
-        $(fn $name(self, _: $ty) -> Result<(), Never> {
-            Ok(())
-        })*
-    };
-}
-
-impl serde::Serializer for &mut CharFinder {
-    type Ok = ();
-    type Error = Never;
-    type SerializeSeq = Self;
-    type SerializeTuple = Self;
-    type SerializeTupleStruct = Self;
-    type SerializeTupleVariant = Self;
-    type SerializeMap = Self;
-    type SerializeStruct = Self;
-    type SerializeStructVariant = Self;
-
-    ignore!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
-        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
-        serialize_f32: f32, serialize_f64: f64, serialize_bytes: &[u8], serialize_unit_struct: &'static str);
-
-    fn serialize_char(self, v: char) -> Result<(), Never> {
-        self.found |= v == self.c;
-        Ok(())
-    }
-    fn serialize_str(self, v: &str) -> Result<(), Never> {
-        self.found |= v.contains(self.c);
-        Ok(())
-    }
-    fn serialize_none(self) -> Result<(), Never> {
-        Ok(())
-    }
-    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<(), Never> {
-        v.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<(), Never> {
-        Ok(())
-    }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), Never> {
-        Ok(())
-    }
-    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), Never> {
-        v.serialize(self)
-    }
-    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), Never> {
-        v.serialize(self)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Never> {
-        Ok(self)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self, Never> {
-        Ok(self)
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Never> {
-        Ok(self)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self, Never> {
-        Ok(self)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self, Never> {
-        Ok(self)
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Never> {
-        Ok(self)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self, Never> {
-        Ok(self)
-    }
-}
-
-macro_rules! compound {
-    ($($tr:ident :: $m:ident),*) => {
-        $(impl<'a> serde::ser::$tr for &'a mut CharFinder {
-            type Ok = ();
-            type Error = Never;
-            fn $m<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Never> {
-                v.serialize(&mut **self)
-            }
-            fn end(self) -> Result<(), Never> {
-                Ok(())
-            }
-        })*
-    };
-}
-
-compound!(
-    SerializeSeq::serialize_element,
-    SerializeTuple::serialize_element,
-    SerializeTupleStruct::serialize_field,
-    SerializeTupleVariant::serialize_field
-);
-
-impl serde::ser::SerializeMap for &mut CharFinder {
-    type Ok = ();
-    type Error = Never;
-    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, k: &T) -> Result<(), Never> {
-        k.serialize(&mut **self)
-    }
-    fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Never> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Never> {
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeStruct for &mut CharFinder {
-    type Ok = ();
-    type Error = Never;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), Never> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Never> {
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeStructVariant for &mut CharFinder {
-    type Ok = ();
-    type Error = Never;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), Never> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Never> {
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::findings::Label;
 
-    fn hop(rule: &str) -> Arc<Hop> {
+    fn hop(label: Label) -> Arc<Hop> {
         Arc::new(Hop {
             resource: "subnet-1".into(),
             kind: crate::findings::Kind::VirtualAppEni,
             decision: crate::findings::Decision::Send,
-            rule: Rule::Sender(rule.into()),
+            rule: Rule::NewAppSender {
+                label,
+                subnet: "subnet-1".into(),
+                cidr: None,
+            },
         })
     }
 
@@ -726,30 +511,28 @@ mod tests {
     #[test]
     fn interner_shares_filled_and_equal_hops() {
         let mut i = Interner::default();
-        let template = i.intern(&hop("user-profile \0"));
-        let alice = i.fill(&template, "alice");
-        assert_eq!(alice.rule.to_string(), "user-profile alice");
-        assert!(Arc::ptr_eq(&alice, &i.fill(&template, "alice")));
-        let bob = i.fill(&template, "bob");
-        assert_eq!(bob.rule.to_string(), "user-profile bob");
+        let template = i.intern(&hop(Label::Source));
+        assert!(hop_holds_source(&template));
+        let alice = i.fill(&template, "user-profile alice");
+        assert_eq!(
+            alice.rule.to_string(),
+            "user-profile alice (new app ENI in subnet-1)"
+        );
+        assert!(!hop_holds_source(&alice));
+        assert!(Arc::ptr_eq(
+            &alice,
+            &i.fill(&template, "user-profile alice")
+        ));
+        let bob = i.fill(&template, "user-profile bob");
+        assert_eq!(
+            bob.rule.to_string(),
+            "user-profile bob (new app ENI in subnet-1)"
+        );
         assert!(Arc::ptr_eq(&template, &i.intern(&template)));
-        let twin = hop("user-profile \0");
+        let twin = hop(Label::Source);
         assert!(!Arc::ptr_eq(&twin, &template));
         assert!(Arc::ptr_eq(&i.intern(&twin), &template));
-        let other = hop("other");
+        let other = hop(Label::Of("other".into()));
         assert!(Arc::ptr_eq(&i.intern(&other), &other));
-    }
-
-    #[test]
-    fn finds_a_char_in_any_string_of_a_snapshot() {
-        let mut snap = crate::snapshot::Snapshot::new();
-        assert!(!any_string_contains(&snap, PLACEHOLDER));
-        snap.vpcs.push(
-            serde_json::from_value(serde_json::json!({"id": "vpc-1", "tags": {"k": "a\u{0}b"}}))
-                .unwrap(),
-        );
-        assert!(any_string_contains(&snap, PLACEHOLDER));
-        assert!(!any_string_contains(&snap, 'z'));
-        assert!(any_string_contains(&snap, '1'));
     }
 }

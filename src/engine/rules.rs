@@ -544,7 +544,8 @@ mod tests {
         let (topo, _) = Topology::build(&snap);
         let mut atoms = crate::engine::atoms::app_and_s3(&["sg-a"]);
         atoms.add(AtomKind::Virtual {
-            label: "peer".into(),
+            label: crate::findings::Label::Of("peer".into()),
+            peer: false,
             subnet_cidr: None,
             groups: vec!["sg-x".into()],
         });

@@ -18,7 +18,7 @@
 //! a branch lives in `devices/` (one file per component), the filtering
 //! step in `filter.rs`, sources and destinations in `resolve/`.
 
-use crate::findings::{sort_notes, Code, Decision, Kind, Note, Part, Rule, Why};
+use crate::findings::{sort_notes, Code, Decision, Kind, Label, Note, Part, Rule, Why};
 use crate::graph::Topology;
 use crate::snapshot::Protocol;
 
@@ -40,9 +40,11 @@ pub(super) fn evaluate(
     flow: &FlowSpec,
     settings: &Settings,
 ) -> PathResult {
-    evaluate_cached(&mut Cache::new(), topo, src, dst, flow, settings)
+    evaluate_cached(&mut Cache::new(), topo, src, dst, flow, settings, false)
 }
 
+/// [`evaluate`] with a run's cache; `shared`: the answer is shared between
+/// sources, so the witness names the source [`Label::Source`](crate::findings::Label::Source) (`memo.rs`).
 pub(super) fn evaluate_cached(
     cache: &mut Cache,
     topo: &Topology,
@@ -50,6 +52,7 @@ pub(super) fn evaluate_cached(
     dst: &Target,
     flow: &FlowSpec,
     settings: &Settings,
+    shared: bool,
 ) -> PathResult {
     cache.new_evaluation();
     let mut cx = Ctx {
@@ -59,6 +62,7 @@ pub(super) fn evaluate_cached(
         notes: Vec::new(),
         leaves: Vec::new(),
         virtual_dst: None,
+        shared,
         cache,
         sig: None,
     };
@@ -102,6 +106,7 @@ impl<'a> Ctx<'a> {
                 return_path: vec![],
                 notes: vec![Note::NoAddress {
                     target: res.label.clone(),
+                    peer_in: res.peer_in.clone(),
                 }],
                 reachable_part: None,
             };
@@ -144,16 +149,23 @@ impl<'a> Ctx<'a> {
             _ => {
                 // A virtual app ENI has no id yet: its hop names the subnet
                 // it would be created in, and reasons name it by its label.
-                let (kind, owner) = match src {
-                    Source::Virtual(v) => (Kind::VirtualAppEni, v.label.clone()),
-                    _ => (Kind::NetworkInterface, srci.resource.clone()),
+                let (kind, owner, rule) = match (src, &srci.app) {
+                    (Source::Virtual(v), Some((label, cidr))) => (
+                        Kind::VirtualAppEni,
+                        self.app_label(&v.label),
+                        Rule::NewAppSender {
+                            label: label.clone(),
+                            subnet: v.subnet_id.clone(),
+                            cidr: *cidr,
+                        },
+                    ),
+                    _ => (
+                        Kind::NetworkInterface,
+                        Label::Of(srci.resource.clone()),
+                        Rule::Sender(srci.label.clone()),
+                    ),
                 };
-                b.hop(
-                    &srci.resource,
-                    kind,
-                    Decision::Send,
-                    Rule::Sender(srci.label.clone()),
-                );
+                b.hop(&srci.resource, kind, Decision::Send, rule);
                 let subnet = srci.subnet.clone().unwrap_or_default();
                 if let Some(groups) = &srci.groups {
                     self.sg_filter(&mut b, groups, true, &owner);

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Addrs, Beyond};
+use ipnet::Ipv4Net;
+
+use super::{Addrs, Beyond, Label};
 use crate::snapshot::{NaclEntry, Protocol, RuleAction, SgRule};
 
 /// One rule of a security group, by position ("sg-0abc egress rule 2").
@@ -55,7 +57,7 @@ pub enum Receiver {
     /// An ENI, instance or mount target, by id.
     Id(String),
     /// The app ENI Studio would create for `label`.
-    NewApp(String),
+    NewApp(Label),
     /// An interface endpoint's ENI.
     EndpointEni {
         eni: String,
@@ -76,6 +78,12 @@ pub enum Rule {
     None,
     /// The sender, by name.
     Sender(String),
+    /// The app ENI Studio would create, sending from its subnet.
+    NewAppSender {
+        label: Label,
+        subnet: String,
+        cidr: Option<Ipv4Net>,
+    },
     /// A packet put on the VPC router.
     Inject(String),
     /// A packet from the internet.
@@ -245,6 +253,17 @@ impl fmt::Display for Rule {
         match self {
             Rule::None => Ok(()),
             Rule::Sender(s) => f.write_str(s),
+            Rule::NewAppSender {
+                label,
+                subnet,
+                cidr,
+            } => {
+                write!(f, "{label} (new app ENI in {subnet}")?;
+                if let Some(c) = cidr {
+                    write!(f, " {c}")?;
+                }
+                f.write_str(")")
+            }
             Rule::Inject(s) => write!(f, "packet from {s} at the VPC router"),
             Rule::FromInternet(s) => write!(f, "from {s}"),
             Rule::Groups(GroupRules::Matched { rules, more }) => {

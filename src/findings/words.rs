@@ -11,6 +11,35 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::snapshot::Protocol;
 
+/// The name of something that has no id yet (a Studio app ENI: "user-profile
+/// alice"), or of the source of an answer that the memo shares between
+/// sources (`engine::Evaluator` fills the source's name in).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Label {
+    Of(String),
+    /// The source of the evaluation, named when the answer is given out.
+    Source,
+}
+
+impl Label {
+    /// This label with `name` for [`Label::Source`].
+    pub fn named(&self, name: &str) -> Label {
+        match self {
+            Label::Source => Label::Of(name.to_string()),
+            other => other.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Label::Of(s) => f.write_str(s),
+            Label::Source => f.write_str("the source"),
+        }
+    }
+}
+
 /// A set of addresses, named as precisely as the snapshot allows.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Addrs(pub Vec<AddrPart>);
@@ -19,9 +48,11 @@ pub struct Addrs(pub Vec<AddrPart>);
 pub enum AddrPart {
     /// A CIDR block (a /32 prints as the address).
     Net(Ipv4Net),
-    /// Some address of an app ENI that Studio would create.
+    /// Some address of an app ENI that Studio would create (`peer`: the
+    /// other app of a pair).
     App {
-        label: String,
+        label: Label,
+        peer: bool,
         subnet_cidr: Option<Ipv4Net>,
     },
     /// The public addresses of an AWS service in a region.
@@ -39,9 +70,18 @@ impl fmt::Display for AddrPart {
             AddrPart::Net(n) => write!(f, "{n}"),
             AddrPart::App {
                 label,
-                subnet_cidr: Some(c),
-            } => write!(f, "{label} (an address in {c})"),
-            AddrPart::App { label, .. } => f.write_str(label),
+                peer,
+                subnet_cidr,
+            } => {
+                write!(f, "{label}")?;
+                if *peer {
+                    f.write_str(" (peer)")?;
+                }
+                match subnet_cidr {
+                    Some(c) => write!(f, " (an address in {c})"),
+                    None => Ok(()),
+                }
+            }
             AddrPart::Service { service, region } => {
                 write!(f, "the public addresses of {service} in {region}")
             }
@@ -132,7 +172,7 @@ pub enum Filter {
     /// the app ENI Studio would create), in one direction.
     Groups {
         egress: bool,
-        owner: String,
+        owner: Label,
         groups: Vec<String>,
     },
     /// A network ACL's rules in one direction, at `subnet`'s boundary.
@@ -204,7 +244,7 @@ pub enum Absent {
     /// `<id> has no IPv4 CIDR`.
     Ipv4Cidr(String),
     /// The subnet an app ENI would be created in (`of`: the app's label).
-    AppSubnet { subnet: String, of: String },
+    AppSubnet { subnet: String, of: Label },
     /// `subnet <id> is not in the snapshot`.
     SubnetId(String),
     /// `mount target <id> is not in the snapshot`.
@@ -300,8 +340,12 @@ pub enum Note {
     Unproven { resource: String, filter: Filter },
     /// Which route applies to part of the destination is unknown.
     RouteUnknown { table: String },
-    /// The destination has no address to reach.
-    NoAddress { target: String },
+    /// The destination has no address to reach (`peer_in`: the subnet of
+    /// a peer app ENI).
+    NoAddress {
+        target: Label,
+        peer_in: Option<String>,
+    },
     /// An endpoint policy that is not full access (not evaluated, F12).
     RestrictivePolicy { endpoint: String },
     /// The source's VPC is unknown, so the service name cannot be resolved.
@@ -375,7 +419,13 @@ impl fmt::Display for Note {
                 f,
                 "{table}: which route applies to part of the destination is unknown"
             ),
-            Note::NoAddress { target } => write!(f, "no address to reach for {target}"),
+            Note::NoAddress { target, peer_in } => {
+                write!(f, "no address to reach for {target}")?;
+                match peer_in {
+                    Some(s) => write!(f, " in {s}"),
+                    None => Ok(()),
+                }
+            }
             Note::RestrictivePolicy { endpoint } => write!(
                 f,
                 "{endpoint} has a restrictive endpoint policy; sagescope does not evaluate IAM policies (F12)"

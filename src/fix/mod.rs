@@ -338,9 +338,13 @@ impl<'a> Cx<'a> {
             Why::Filter {
                 filter: Filter::Groups { egress, owner, .. },
                 ..
-            } => (!egress, owner.as_str()),
-            _ => (!self.r.source.security_group_ids.contains(&b.resource), ""),
+            } => (!egress, owner.to_string()),
+            _ => (
+                !self.r.source.security_group_ids.contains(&b.resource),
+                String::new(),
+            ),
         };
+        let owner = owner.as_str();
         let region = self.region();
         let (proto, ports) = (self.protocol(), self.ports());
         let flow = if proto.has_ports() {

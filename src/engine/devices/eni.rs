@@ -14,7 +14,7 @@
 //! Out of scope: `ENI_SOURCE_DEST_CHECK_RESTRICTION` (appliance ENIs are a
 //! route target that leaves the snapshot, `leaves.rs`), `ENI_ADDRESS_RESTRICTION`.
 
-use crate::findings::{Absent, Code, Decision, Kind, Note, Receiver, Rule, Why};
+use crate::findings::{Absent, Code, Decision, Kind, Label, Note, Receiver, Rule, Why};
 use crate::graph::EniRole;
 
 use super::super::branch::Branch;
@@ -135,7 +135,7 @@ impl Ctx<'_> {
         }
         let is_nat = kind == Kind::NatGateway;
         match groups {
-            Some(g) => self.sg_filter(&mut b, &g, false, &resource),
+            Some(g) => self.sg_filter(&mut b, &g, false, &Label::Of(resource.clone())),
             None if is_nat => {}
             None => {
                 let absent = Absent::Groups(resource.clone());

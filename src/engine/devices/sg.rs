@@ -19,7 +19,7 @@
 //! peering and transit gateways, which the engine does not model yet; such
 //! references make a rule's peers unknown, so the verdict is `unknown`).
 
-use crate::findings::{Code, Filter, GroupRules, Kind, Matched, Rule};
+use crate::findings::{Code, Filter, GroupRules, Kind, Label, Matched, Rule};
 
 use super::super::branch::{leg_box, Branch};
 use super::super::env::Ctx;
@@ -32,7 +32,7 @@ impl Ctx<'_> {
         b: &mut Branch,
         groups: &[String],
         egress: bool,
-        owner: &str,
+        owner: &Label,
     ) {
         let t = b.leg.fwd;
         let within = leg_box(t, b).unwrap_or(FULL);
@@ -107,7 +107,7 @@ impl Ctx<'_> {
         };
         let what = || Filter::Groups {
             egress,
-            owner: owner.to_string(),
+            owner: owner.clone(),
             groups: groups.to_vec(),
         };
         let decision = self.apply(

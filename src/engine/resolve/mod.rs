@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use ipnet::Ipv4Net;
 
-use crate::findings::{Absent, Code, Kind, Note, Why};
+use crate::findings::{Absent, Code, Kind, Label, Note, Why};
 
 use super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind, NON_PUBLIC};
 use super::env::Ctx;
@@ -22,7 +22,9 @@ use super::{InjectAt, Source, Target};
 /// Where the destination sits, once resolved to addresses.
 pub(super) struct Resolved {
     pub addrs: AddrMatch,
-    pub label: String,
+    /// The destination's name (`peer_in`: the subnet of a peer app ENI).
+    pub label: Label,
+    pub peer_in: Option<String>,
     pub pre_hops: Vec<Arc<Hop>>,
     /// Components to report if the flow does not get through (DNS).
     pub pre_blockers: Vec<Blocker>,
@@ -41,7 +43,8 @@ impl From<ResolvedParts> for Resolved {
     fn from(p: ResolvedParts) -> Self {
         Resolved {
             addrs: p.addrs,
-            label: p.label,
+            label: Label::Of(p.label),
+            peer_in: None,
             pre_hops: p.pre_hops.into_iter().map(Arc::new).collect(),
             pre_blockers: p.pre_blockers,
             unknown: p.unknown,
@@ -56,7 +59,10 @@ pub(super) struct SrcInfo {
     pub vpc: Option<String>,
     pub groups: Option<Vec<String>>,
     pub resource: String,
+    /// The source's name (empty for an app ENI Studio would create: `app`).
     pub label: String,
+    /// An app ENI Studio would create: its name and its subnet's CIDR.
+    pub app: Option<(Label, Option<Ipv4Net>)>,
     pub public: bool,
     pub at: Option<InjectAt>,
 }
@@ -103,6 +109,7 @@ impl Ctx<'_> {
                     vpc: Some(eni.vpc_id.clone()),
                     groups: Some(eni.security_group_ids.clone()),
                     resource: id.clone(),
+                    app: None,
                     label: format!("{id} {}", ip.address),
                     public,
                     at: None,
@@ -141,6 +148,7 @@ impl Ctx<'_> {
                     vpc,
                     groups: Some(inst.security_group_ids.clone()),
                     resource: id.clone(),
+                    app: None,
                     label: format!("{id} {ip}"),
                     public: inst.public_ip.is_some(),
                     at: None,
@@ -151,13 +159,15 @@ impl Ctx<'_> {
                     return Err(unknown(
                         Absent::AppSubnet {
                             subnet: v.subnet_id.clone(),
-                            of: v.label.clone(),
+                            of: self.app_label(&v.label),
                         },
                         &v.subnet_id,
                     ));
                 };
+                let label = self.app_label(&v.label);
                 let a = self.atoms.add(AtomKind::Virtual {
-                    label: v.label.clone(),
+                    label: label.clone(),
+                    peer: false,
                     subnet_cidr: sub.cidr,
                     groups: v.security_group_ids.clone(),
                 });
@@ -167,12 +177,8 @@ impl Ctx<'_> {
                     vpc: Some(sub.vpc_id.clone()),
                     groups: Some(v.security_group_ids.clone()),
                     resource: v.subnet_id.clone(),
-                    label: format!(
-                        "{} (new app ENI in {}{})",
-                        v.label,
-                        sub.id,
-                        sub.cidr.map(|c| format!(" {c}")).unwrap_or_default()
-                    ),
+                    label: String::new(),
+                    app: Some((label, sub.cidr)),
                     // Studio never gives app ENIs public addresses.
                     public: false,
                     at: None,
@@ -188,6 +194,7 @@ impl Ctx<'_> {
                     vpc: None,
                     groups: None,
                     resource: "internet".into(),
+                    app: None,
                     label: ip
                         .map(|i| i.to_string())
                         .unwrap_or_else(|| "any internet address".into()),
@@ -211,6 +218,7 @@ impl Ctx<'_> {
                         vpc: Some(sub.vpc_id.clone()),
                         groups: None,
                         resource: s.clone(),
+                        app: None,
                         label: format!(
                             "{} injected at {s}",
                             ip.map(|i| i.to_string())
@@ -233,6 +241,7 @@ impl Ctx<'_> {
                         vpc: Some(v.clone()),
                         groups: None,
                         resource: v.clone(),
+                        app: None,
                         label: ip
                             .map(|i| i.to_string())
                             .unwrap_or_else(|| "any address".into()),
@@ -246,19 +255,23 @@ impl Ctx<'_> {
 
     pub(super) fn resolve_target(&mut self, dst: &Target, vpc: Option<&str>) -> Resolved {
         let topo = self.topo;
-        let plain = |addrs: AddrMatch, label: String| Resolved {
+        let plain = |addrs: AddrMatch, label: Label| Resolved {
             addrs,
             label,
+            peer_in: None,
             pre_hops: vec![],
             pre_blockers: vec![],
             unknown: false,
         };
         match dst {
-            Target::Ip(ip) => plain(AddrMatch::exact(vec![ip_iv(*ip)]), ip.to_string()),
+            Target::Ip(ip) => plain(
+                AddrMatch::exact(vec![ip_iv(*ip)]),
+                Label::Of(ip.to_string()),
+            ),
             Target::Eni(id) => match topo.eni(id) {
                 Some(e) => plain(
                     AddrMatch::exact(e.private_ips.iter().map(|p| ip_iv(p.address)).collect()),
-                    id.clone(),
+                    Label::Of(id.clone()),
                 ),
                 None => self.unknown_target(Absent::Resource(id.clone())),
             },
@@ -273,7 +286,10 @@ impl Ctx<'_> {
                         .and_then(|e| e.private_ips.first().map(|p| p.address))
                 });
                 match ip {
-                    Some(ip) => plain(AddrMatch::exact(vec![ip_iv(ip)]), format!("{id} {ip}")),
+                    Some(ip) => plain(
+                        AddrMatch::exact(vec![ip_iv(ip)]),
+                        Label::Of(format!("{id} {ip}")),
+                    ),
                     None => self.unknown_target(Absent::MountTargetAddress(id.clone())),
                 }
             }
@@ -281,8 +297,10 @@ impl Ctx<'_> {
                 let Some(sub) = topo.subnet(&v.subnet_id) else {
                     return self.unknown_target(Absent::SubnetId(v.subnet_id.clone()));
                 };
+                let label = self.app_label(&v.label);
                 let a = self.atoms.add(AtomKind::Virtual {
-                    label: format!("{} (peer)", v.label),
+                    label: label.clone(),
+                    peer: true,
                     subnet_cidr: sub.cidr,
                     groups: v.security_group_ids.clone(),
                 });
@@ -290,23 +308,24 @@ impl Ctx<'_> {
                     a,
                     sub.id.clone(),
                     v.security_group_ids.clone(),
-                    v.label.clone(),
+                    label.clone(),
                 ));
-                plain(
-                    AddrMatch::exact(vec![Iv::point(a)]),
-                    format!("{} in {}", v.label, sub.id),
-                )
+                Resolved {
+                    peer_in: Some(sub.id.clone()),
+                    ..plain(AddrMatch::exact(vec![Iv::point(a)]), label)
+                }
             }
             Target::Service { service, region } => dns::resolve_service(self, vpc, service, region),
         }
     }
 
     fn unknown_target(&mut self, absent: Absent) -> Resolved {
-        let label = absent.to_string();
+        let label = Label::Of(absent.to_string());
         self.notes.push(Note::Absent(absent));
         Resolved {
             addrs: AddrMatch::default(),
             label,
+            peer_in: None,
             pre_hops: vec![],
             pre_blockers: vec![],
             unknown: true,
