@@ -98,16 +98,18 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
                             r.destination,
                             r.target.id()
                         ),
-                        None => format!("{} has no default route", rt.id),
+                        None => match to {
+                            route_table::RouteTo::Route(r) => format!(
+                                "{} routes {} to {}, which no longer exists (blackhole)",
+                                rt.id,
+                                r.destination,
+                                r.target.id()
+                            ),
+                            _ => format!("{} has no default route", rt.id),
+                        },
                     };
-                    let (summary, cmds) = recipes::nat_default_route(
-                        cx.topo,
-                        d,
-                        vpc,
-                        &rt.id,
-                        other.is_some(),
-                        region.as_deref(),
-                    );
+                    let (summary, cmds) =
+                        recipes::nat_default_route(cx.topo, d, vpc, &rt.id, region.as_deref());
                     out.push(
                         Finding::fail(
                             dom,

@@ -615,11 +615,6 @@ impl<'a> Cx<'a> {
                 Code::NoVpcEndpoint | Code::PrivateDnsDisabled | Code::VpcDnsAttributesDisabled
             )
         });
-        let has_default = self.topo.route_table(table).is_some_and(|t| {
-            t.routes.iter().any(|r| {
-                r.destination == RouteDestination::Ipv4("0.0.0.0/0".parse().expect("valid CIDR"))
-            })
-        });
         let nat_exists = recipes::usable_nat(self.topo, vpc, &[]).is_some();
         // With an endpoint fix in the same result, a route is only the
         // alternative, and only worth naming when a NAT gateway exists.
@@ -627,7 +622,7 @@ impl<'a> Cx<'a> {
             return Vec::new();
         }
         let (summary, cmds) =
-            recipes::nat_default_route(self.topo, self.domain, vpc, table, has_default, region);
+            recipes::nat_default_route(self.topo, self.domain, vpc, table, region);
         let summary = if name_resolution {
             format!("Alternatively (instead of the endpoint): {summary}")
         } else {
@@ -705,7 +700,7 @@ impl<'a> Cx<'a> {
             return Vec::new();
         };
         let (summary, cmds) =
-            recipes::nat_default_route(self.topo, self.domain, vpc, &rt.id, true, self.region());
+            recipes::nat_default_route(self.topo, self.domain, vpc, &rt.id, self.region());
         vec![fix(
             format!(
                 "Studio app ENIs have no public IP: {summary} (the domain subnet becomes private)"
@@ -785,7 +780,7 @@ impl<'a> Cx<'a> {
         if default {
             if let Some(vpc) = self.vpc() {
                 let (summary, cmds) =
-                    recipes::nat_default_route(self.topo, self.domain, vpc, &rt.id, true, region);
+                    recipes::nat_default_route(self.topo, self.domain, vpc, &rt.id, region);
                 return vec![fix(
                     format!(
                         "The default route of {} points at the deleted {}: {summary}",

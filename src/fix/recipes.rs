@@ -164,35 +164,69 @@ pub fn usable_nat<'a>(topo: &'a Topology, vpc: &str, avoid: &[String]) -> Option
         .min_by_key(|n| (avoid.contains(&n.subnet_id), n.id.as_str()))
 }
 
-/// Commands that give `table` a default route through a NAT gateway:
-/// through an available public one of the VPC, else a new one in a public
-/// subnet. `replace` when the table already has a default route.
+/// The routes of `table` to point at a NAT gateway so that its internet
+/// traffic goes through it: 0.0.0.0/0 (`replace-route` when the table has
+/// that route, in any state, since AWS rejects `create-route` for an
+/// existing destination and `replace-route` for a missing one), and the
+/// more specific route that wins the internet lookup over it, if any
+/// (issue 13: it used to be replaced as if it were 0.0.0.0/0).
+fn internet_routes(topo: &Topology, table: &str) -> Vec<(RouteDestination, bool)> {
+    let default = RouteDestination::Ipv4("0.0.0.0/0".parse().expect("valid CIDR"));
+    let rt = topo.route_table(table);
+    let has_default = rt.is_some_and(|t| t.routes.iter().any(|r| r.destination == default));
+    let mut out = vec![(default.clone(), has_default)];
+    if let Some(route_table::RouteTo::Route(r)) =
+        rt.map(|t| route_table::internet_route_of(topo, t, false))
+    {
+        if r.destination != default && matches!(r.destination, RouteDestination::Ipv4(_)) {
+            out.push((r.destination.clone(), true));
+        }
+    }
+    out
+}
+
+/// Commands that route the internet traffic of `table` through a NAT
+/// gateway: an available public one of the VPC, else a new one in a
+/// public subnet ([`internet_routes`] says which routes).
 pub fn nat_default_route(
     topo: &Topology,
     domain: &Domain,
     vpc: &str,
     table: &str,
-    replace: bool,
     region: Option<&str>,
 ) -> (String, Vec<String>) {
-    let dest = RouteDestination::Ipv4("0.0.0.0/0".parse().expect("valid CIDR"));
+    let routes = internet_routes(topo, table);
+    let dests = routes
+        .iter()
+        .map(|(d, _)| d.to_string())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let to = |nat: &str| -> Vec<String> {
+        routes
+            .iter()
+            .map(|(d, replace)| cli::route_to_nat(table, d, nat, *replace, region))
+            .collect()
+    };
     if let Some(nat) = usable_nat(topo, vpc, &domain.subnet_ids) {
         return (
-            format!("Route 0.0.0.0/0 of {table} to {}", nat.id),
-            vec![cli::route_to_nat(table, &dest, &nat.id, replace, region)],
+            format!("Route {dests} of {table} to {}", nat.id),
+            to(&nat.id),
         );
     }
     let subnet = public_subnet(topo, domain, vpc)
         .map(|s| s.id.clone())
         .unwrap_or_else(|| placeholder("public-subnet-id"));
     let nat = placeholder("new-nat-id");
+    let mut cmds = vec![
+        cli::allocate_eip(region),
+        cli::create_nat_gateway(&subnet, &placeholder("eipalloc-id"), region),
+    ];
+    cmds.extend(to(&nat));
     (
-        format!("Create a NAT gateway in a public subnet ({subnet}) and route 0.0.0.0/0 of {table} to it"),
-        vec![
-            cli::allocate_eip(region),
-            cli::create_nat_gateway(&subnet, &placeholder("eipalloc-id"), region),
-            cli::route_to_nat(table, &dest, &nat, replace, region),
-        ],
+        format!(
+            "Create a NAT gateway in a public subnet ({subnet}) and route {dests} of {table} to it"
+        ),
+        cmds,
     )
 }
 

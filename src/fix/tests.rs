@@ -581,3 +581,63 @@ fn rule_numbers() {
         Some(7)
     );
 }
+
+/// Issue 13: the route commands that send a table's internet traffic to a
+/// NAT gateway name routes AWS will accept: `replace-route` for a
+/// 0.0.0.0/0 route that exists (a blackhole included), `create-route`
+/// when there is none, and the more specific route that wins the internet
+/// lookup over 0.0.0.0/0 replaced as well.
+#[test]
+fn nat_route_commands_replace_only_routes_that_exist_issue_13() {
+    let route = |dst: &str, target: Value| json!({"destination": {"kind": "ipv4", "value": dst}, "target": target});
+    let local = route("10.0.0.0/16", json!({"kind": "local"}));
+    let with = |routes: Value| -> (String, Vec<String>) {
+        let mut v = base();
+        v["route_tables"][0]["routes"] = routes;
+        v["nat_gateways"] = json!([{"id": "nat-1", "vpc_id": "vpc-1", "subnet_id": "subnet-pub",
+            "state": "available", "connectivity_type": "public",
+            "addresses": [{"private_ip": "10.0.9.5", "public_ip": "3.4.5.6"}]}]);
+        let snap: Snapshot = serde_json::from_value(v).unwrap();
+        let (topo, _) = crate::graph::Topology::build(&snap);
+        let domain = snap.domains[0].clone();
+        recipes::nat_default_route(&topo, &domain, "vpc-1", "rtb-1", None)
+    };
+    // No route to the internet: create it.
+    let (_, cmds) = with(json!([local.clone()]));
+    assert_eq!(
+        cmds,
+        ["aws ec2 create-route --route-table-id rtb-1 --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-1"]
+    );
+    // A blackhole 0.0.0.0/0 (its NAT gateway deleted): replace it.
+    let mut hole = route(
+        "0.0.0.0/0",
+        json!({"kind": "nat-gateway", "id": "nat-gone"}),
+    );
+    hole["active"] = json!(false);
+    let (_, cmds) = with(json!([local.clone(), hole]));
+    assert_eq!(
+        cmds,
+        ["aws ec2 replace-route --route-table-id rtb-1 --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-1"]
+    );
+    // 128.0.0.0/1 to the internet gateway wins over 0.0.0.0/0 for half
+    // the internet: both are pointed at the NAT gateway.
+    let (summary, cmds) = with(json!([
+        local,
+        route(
+            "0.0.0.0/0",
+            json!({"kind": "internet-gateway", "id": "igw-1"})
+        ),
+        route(
+            "128.0.0.0/1",
+            json!({"kind": "internet-gateway", "id": "igw-1"})
+        )
+    ]));
+    assert_eq!(summary, "Route 0.0.0.0/0 and 128.0.0.0/1 of rtb-1 to nat-1");
+    assert_eq!(
+        cmds,
+        [
+            "aws ec2 replace-route --route-table-id rtb-1 --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-1",
+            "aws ec2 replace-route --route-table-id rtb-1 --destination-cidr-block 128.0.0.0/1 --nat-gateway-id nat-1"
+        ]
+    );
+}
