@@ -7,15 +7,29 @@
 //! groups are the ENI's; when the ENI was captured without them, those of
 //! DescribeMountTargetSecurityGroups.
 //!
+//! A mount target serves NFS only in the `available` lifecycle state
+//! (`creating`, `updating`, `deleting`, `deleted` and `error` do not:
+//! <https://docs.aws.amazon.com/efs/latest/ug/API_MountTargetDescription.html>,
+//! LifeCycleState); a state that was not captured is taken as serving,
+//! as for endpoints (issue 13: it used to be ignored).
+//!
 //! Codes: `EFS_NO_MOUNT_TARGET_IN_AZ` (sagescope's own) is decided when the
-//! destination is chosen (`query::sources`); here the security group codes
-//! of `sg.rs` apply.
+//! destination is chosen (`query::sources`); `BAD_STATE` (not available)
+//! here; and the security group codes of `sg.rs`.
 
 use crate::findings::{Kind, Receiver};
 use crate::graph::Topology;
 use crate::snapshot::NetworkInterface;
 
 use super::eni::Owner;
+
+/// The lifecycle state of mount target `mt` when it is known and keeps it
+/// from serving NFS.
+pub(super) fn not_serving<'a>(topo: &'a Topology, mt: &str) -> Option<&'a str> {
+    topo.mount_target(mt)
+        .and_then(|m| m.lifecycle_state.as_deref())
+        .filter(|s| *s != "available")
+}
 
 /// The mount target `mt` as the owner of its ENI `e`.
 pub(super) fn owner(topo: &Topology, e: &NetworkInterface, mt: &str) -> Owner {

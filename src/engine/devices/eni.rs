@@ -133,6 +133,29 @@ impl Ctx<'_> {
             Some(s) => self.cross_subnets(&mut b, s, &dsub),
             None => self.enter_subnet(&mut b, &dsub),
         }
+        if kind == Kind::EfsMountTarget {
+            if let Some(state) = efs_mount_target::not_serving(topo, &resource) {
+                b.hop(
+                    &resource,
+                    kind,
+                    Decision::Deny,
+                    Rule::State(state.to_string()),
+                );
+                b.block(
+                    &resource,
+                    kind,
+                    Direction::Forward,
+                    Code::BadState,
+                    Why::State {
+                        id: resource.clone(),
+                        state: state.to_string(),
+                    },
+                );
+                b.drop_all();
+                out.push(Step::Leaf(b));
+                return;
+            }
+        }
         let is_nat = kind == Kind::NatGateway;
         match groups {
             Some(g) => self.sg_filter(&mut b, &g, false, &Label::Of(resource.clone())),

@@ -630,3 +630,40 @@ fn unowned_address_in_vpc_is_blocked_at_the_vpc() {
         vec![("vpc-1".into(), "UNKNOWN_DESTINATION".into())]
     );
 }
+
+/// Issue 13: a mount target serves NFS only when `available`.
+#[test]
+fn a_mount_target_that_is_not_available_does_not_serve_nfs() {
+    let with_mt = |state: Option<&str>| {
+        let mut s = base();
+        s["security_groups"][1]["ingress"] = json!([
+            {"protocol": 6, "from_port": 2049, "to_port": 2049, "groups": [{"group_id": "sg-app"}]}]);
+        s["network_interfaces"].as_array_mut().unwrap().push(json!(
+            {"id": "eni-mt", "subnet_id": "subnet-b", "vpc_id": "vpc-1",
+             "private_ips": [{"address": "10.0.2.40", "primary": true}],
+             "security_group_ids": ["sg-srv"], "interface_type": "efs"}));
+        let mut mt = json!({"id": "fsmt-1", "file_system_id": "fs-1", "subnet_id": "subnet-b",
+            "ip_address": "10.0.2.40", "network_interface_id": "eni-mt",
+            "security_group_ids": ["sg-srv"]});
+        if let Some(st) = state {
+            mt["lifecycle_state"] = json!(st);
+        }
+        s["efs_mount_targets"] = json!([mt]);
+        eval_on(
+            s,
+            app(),
+            Target::MountTarget("fsmt-1".into()),
+            Protocol::TCP,
+            2049,
+        )
+    };
+    assert_eq!(with_mt(Some("available")).verdict, Verdict::Reachable);
+    assert_eq!(with_mt(None).verdict, Verdict::Reachable);
+    let r = with_mt(Some("deleting"));
+    assert_eq!(r.verdict, Verdict::Blocked, "{r:?}");
+    assert_eq!(codes(&r), vec![("fsmt-1".into(), "BAD_STATE".into())]);
+    assert_eq!(
+        r.blocked_at[0].reason.to_string(),
+        "fsmt-1 is deleting (must be available)"
+    );
+}
