@@ -28,6 +28,7 @@
 use std::net::Ipv4Addr;
 
 use crate::findings::Code;
+use crate::graph::NodeIndex;
 
 use super::super::atoms::{ip_iv, is_private_ip, net_iv};
 use super::super::branch::{Branch, Leg};
@@ -42,17 +43,18 @@ impl Ctx<'_> {
         &mut self,
         mut b: Branch,
         subnet: &str,
-        igw: &str,
+        node: NodeIndex,
         vpc: &str,
         out: &mut Vec<Step>,
     ) {
         let topo = self.topo;
-        let Some(g) = topo.internet_gateway(igw) else {
+        let igw = topo.id_of(node);
+        if topo.internet_gateway_at(node).is_none() {
             let msg = format!("internet gateway {igw} is not in the snapshot");
             out.push(self.not_captured(b, igw, "internet-gateway", msg));
             return;
-        };
-        if !g.vpc_ids.iter().any(|v| v == vpc) {
+        }
+        if !topo.attached_to(node, vpc) {
             b.hop(
                 igw,
                 "internet-gateway",

@@ -30,6 +30,7 @@
 //! what the engine models.
 
 use crate::findings::Code;
+use crate::graph::NodeIndex;
 
 use super::super::atoms::ip_iv;
 use super::super::branch::{Branch, Leg};
@@ -43,9 +44,16 @@ use super::{At, Step};
 const NAT_PORTS: Iv = Iv::new(1024, 65535);
 
 impl Ctx<'_> {
-    pub(super) fn via_nat(&mut self, mut b: Branch, subnet: &str, id: &str, out: &mut Vec<Step>) {
+    pub(super) fn via_nat(
+        &mut self,
+        mut b: Branch,
+        subnet: &str,
+        node: NodeIndex,
+        out: &mut Vec<Step>,
+    ) {
         let topo = self.topo;
-        let Some(nat) = topo.nat_gateway(id) else {
+        let id = topo.id_of(node);
+        let Some(nat) = topo.nat_gateway_at(node) else {
             let msg = format!("NAT gateway {id} is not in the snapshot");
             out.push(self.not_captured(b, id, "nat-gateway", msg));
             return;

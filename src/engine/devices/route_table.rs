@@ -3,7 +3,7 @@
 //! AWS rules (<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>,
 //! "Route priority"):
 //! - a subnet uses its associated table, else the VPC's main table (the
-//!   association is resolved in `graph`);
+//!   subnet's `RoutedBy` edge in `graph`);
 //! - the most specific route wins (longest prefix); a prefix-list route
 //!   competes entry by entry with the length of each entry, and a static
 //!   route beats a prefix-list route of the same length;
@@ -15,12 +15,14 @@
 //! `NO_PATH` (more than four route lookups: a loop), `UNKNOWN_RESOURCE`
 //! (the subnet's table is not in the snapshot). `MORE_SPECIFIC_ROUTE` and
 //! `HIGHER_PRIORITY_ROUTE` are not produced: the route that wins is named
-//! on the path's route-table hop instead. Routes to targets the engine does
-//! not model (peering, transit gateway, VPN, appliances) go to `leaves.rs`.
+//! on the path's route-table hop instead. A winning route is followed along
+//! its edge in the topology graph: the target node's kind picks the next
+//! device. Routes to targets the engine does not model (peering, transit
+//! gateway, VPN, appliances) go to `leaves.rs`.
 
 use crate::findings::Code;
-use crate::graph::Topology;
-use crate::snapshot::{Route, RouteDestination, RouteTable, RouteTarget};
+use crate::graph::{Kind, NodeIndex, Topology};
+use crate::snapshot::{Route, RouteDestination, RouteTable};
 
 use super::super::atoms::{AddrMatch, Atoms};
 use super::super::branch::Branch;
@@ -48,7 +50,7 @@ impl Ctx<'_> {
             return;
         }
         let topo = self.topo;
-        let Some(rt) = topo.route_table_of_subnet(subnet) else {
+        let Some((table, rt)) = topo.routed_by(subnet) else {
             let msg = format!("{subnet} has no route table in the snapshot");
             out.push(self.not_captured(b, subnet, "subnet", msg));
             return;
@@ -76,7 +78,8 @@ impl Ctx<'_> {
             }
             let text = format!("{} -> {}", r.destination, r.target.id());
             nb.hop(&rt.id, "route-table", "route", text);
-            self.follow_route(nb, subnet, &rt.id, r, out);
+            let target = topo.route_target(table, *i);
+            self.follow_route(nb, subnet, &rt.id, r, target, out);
         }
         let rest_maybe = iv_intersect(&dsts, rem_maybe);
         if !rest_maybe.is_empty() {
@@ -105,6 +108,7 @@ impl Ctx<'_> {
         subnet: &str,
         rtb: &str,
         r: &Route,
+        target: NodeIndex,
         out: &mut Vec<Step>,
     ) {
         let topo = self.topo;
@@ -128,27 +132,30 @@ impl Ctx<'_> {
             out.push(Step::Leaf(b));
             return;
         }
+        // The route's edge leads to the next device: the target node's kind.
         let subnet = subnet.to_string();
-        let at = match &r.target {
-            RouteTarget::Local => At::Local {
+        let node = topo.graph[target];
+        let id = topo.id_of(target);
+        let at = match node.kind {
+            Kind::Vpc => At::Local {
                 from: Some(subnet),
                 vpc,
             },
-            RouteTarget::InternetGateway(id) => At::InternetGateway {
+            Kind::InternetGateway => At::InternetGateway {
                 subnet,
-                igw: id.clone(),
+                node: target,
                 vpc,
             },
-            RouteTarget::NatGateway(id) => At::NatGateway {
+            Kind::NatGateway => At::NatGateway {
                 subnet,
-                id: id.clone(),
+                node: target,
             },
-            RouteTarget::VpcEndpoint(id) => At::GatewayEndpoint {
+            Kind::VpcEndpoint => At::GatewayEndpoint {
                 subnet,
-                id: id.clone(),
+                node: target,
             },
-            RouteTarget::NetworkInterface(id) | RouteTarget::Instance(id) => {
-                let present = topo.eni(id).is_some() || topo.instance(id).is_some();
+            Kind::NetworkInterface | Kind::Instance => {
+                let present = node.present;
                 let msg = if present {
                     format!("forwarded to the appliance {id}; what it does with the traffic is not modelled")
                 } else {
@@ -156,19 +163,19 @@ impl Ctx<'_> {
                 };
                 At::Outside {
                     subnet,
-                    target: id.clone(),
+                    target: id.to_string(),
                     msg,
                     missing: !present,
                 }
             }
-            other => {
+            _ => {
                 let msg = format!(
                     "leaves the snapshot through {}; the far side is not in the snapshot",
-                    other.id()
+                    id
                 );
                 At::Outside {
                     subnet,
-                    target: other.id().to_string(),
+                    target: id.to_string(),
                     msg,
                     missing: false,
                 }
