@@ -30,8 +30,8 @@ use std::net::Ipv4Addr;
 
 use foldhash::{HashMap, HashMapExt};
 
-use petgraph::graph::DiGraph;
 pub use petgraph::graph::NodeIndex;
+use petgraph::graph::{DiGraph, EdgeReference};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction::{self, Incoming, Outgoing};
 
@@ -107,6 +107,9 @@ pub struct Topology {
     ids: Vec<HashMap<String, NodeIndex>>,
     /// Ids of the absent nodes ([`Node::present`] `false`).
     absent: Vec<String>,
+    /// Per [`Kind`]: the run of nodes of the snapshot's resources (first
+    /// node, count), so that a node's snapshot index is arithmetic.
+    runs: [(usize, usize); Kind::COUNT],
     /// VPC id -> private IPv4 -> owning ENI (or instance, or mount target,
     /// when its ENI was not captured). Private addresses belong to a VPC:
     /// two VPCs that reuse a CIDR each own their 10.0.1.5 (issue 13).
@@ -140,8 +143,8 @@ struct Builder<'s> {
     graph: DiGraph<Node, Edge>,
     ids: Vec<HashMap<String, NodeIndex>>,
     absent: Vec<String>,
-    /// The first node of each kind's run of present nodes.
-    first: [usize; Kind::COUNT],
+    /// Each kind's run of present nodes: (first node, count).
+    runs: [(usize, usize); Kind::COUNT],
 }
 
 impl<'s> Builder<'s> {
@@ -151,12 +154,12 @@ impl<'s> Builder<'s> {
             graph: DiGraph::new(),
             ids: (0..Kind::COUNT).map(|_| HashMap::new()).collect(),
             absent: Vec::new(),
-            first: [0; Kind::COUNT],
+            runs: [(0, 0); Kind::COUNT],
         }
     }
 
     fn present<T>(&mut self, kind: Kind, items: &[T], id: impl Fn(&T) -> &str) {
-        self.first[kind as usize] = self.graph.node_count();
+        self.runs[kind as usize] = (self.graph.node_count(), items.len());
         self.ids[kind as usize].reserve(items.len());
         for (index, x) in items.iter().enumerate() {
             let n = self.graph.add_node(Node {
@@ -170,7 +173,7 @@ impl<'s> Builder<'s> {
 
     /// The node of the `index`th resource of `kind` in the snapshot.
     fn at(&self, kind: Kind, index: usize) -> NodeIndex {
-        NodeIndex::new(self.first[kind as usize] + index)
+        NodeIndex::new(self.runs[kind as usize].0 + index)
     }
 
     /// The node of `id`: an absent one when the snapshot does not hold it.
@@ -383,12 +386,13 @@ impl Topology {
     pub fn from_snapshot(s: Snapshot) -> (Topology, Vec<Diagnostic>) {
         let mut w = Warnings::default();
         let b = Builder::new(&s).build(&mut w);
-        let (graph, ids, absent) = (b.graph, b.ids, b.absent);
+        let (graph, ids, absent, runs) = (b.graph, b.ids, b.absent, b.runs);
         let mut t = Topology {
             snapshot: s,
             graph,
             ids,
             absent,
+            runs,
             ip_owner: HashMap::default(),
             public_ip_owner: BTreeMap::new(),
             sg_members: HashMap::new(),
@@ -748,15 +752,16 @@ impl Topology {
 
     /// The snapshot index of the resource `id` of `kind`, if it is there.
     fn find(&self, kind: Kind, id: &str) -> Option<usize> {
-        let n = self.graph[self.node(kind, id)?];
-        n.present.then_some(n.index)
+        self.index_at(self.node(kind, id)?, kind)
     }
 
     /// The snapshot index of the resource at node `n`, if it is of `kind`
     /// and in the snapshot.
     fn index_at(&self, n: NodeIndex, kind: Kind) -> Option<usize> {
-        let x = self.graph[n];
-        (x.kind == kind && x.present).then_some(x.index)
+        // The kind's present nodes are one run (`Builder::present`).
+        let (first, count) = self.runs[kind as usize];
+        let i = n.index().wrapping_sub(first);
+        (i < count).then_some(i)
     }
 
     /// The AWS id of the resource at node `n` (for an absent one, the id
@@ -788,7 +793,10 @@ impl Topology {
     }
 
     /// The neighbours of `n` over `edge` edges in direction `dir` that are
-    /// of `kind`, in the order the builder set (see [`Builder`]).
+    /// of `kind`, in the order the builder set (see [`Builder`]). The
+    /// builder adds each kind of edge between two kinds of node in one
+    /// pass, so they are one run in a node's list: the query stops at its
+    /// end (a VPC's endpoints are read without its subnets).
     fn neighbours(
         &self,
         n: NodeIndex,
@@ -796,17 +804,21 @@ impl Topology {
         edge: Edge,
         kind: Kind,
     ) -> impl Iterator<Item = NodeIndex> + '_ {
+        let other = move |e: &EdgeReference<'_, Edge>| {
+            if dir == Outgoing {
+                e.target()
+            } else {
+                e.source()
+            }
+        };
+        let wanted = move |e: &EdgeReference<'_, Edge>| {
+            *e.weight() == edge && self.graph[other(e)].kind == kind
+        };
         self.graph
             .edges_directed(n, dir)
-            .filter(move |e| *e.weight() == edge)
-            .map(move |e| {
-                if dir == Outgoing {
-                    e.target()
-                } else {
-                    e.source()
-                }
-            })
-            .filter(move |&m| self.graph[m].kind == kind)
+            .skip_while(move |e| !wanted(e))
+            .take_while(wanted)
+            .map(move |e| other(&e))
     }
 
     /// The neighbours of the node of `id` ([`Topology::neighbours`]) that
