@@ -330,13 +330,9 @@ impl<'a> CheckContext<'a> {
         out
     }
 
-    /// The endpoints in a VPC, sorted by id.
+    /// The endpoints in a VPC, sorted by id (snapshot order).
     pub fn endpoints(&self, vpc: &str) -> Vec<&'a VpcEndpoint> {
-        self.snapshot
-            .vpc_endpoints
-            .iter()
-            .filter(|e| e.vpc_id == vpc)
-            .collect()
+        self.topo.endpoints_of_vpc(vpc).collect()
     }
 
     /// The interface endpoints of a VPC.

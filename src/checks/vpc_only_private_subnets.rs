@@ -67,15 +67,9 @@ fn run<'a>(cx: &CheckContext<'a>) -> Vec<Finding> {
                 continue;
             };
             let shared: Vec<&str> = cx
-                .snapshot
-                .subnets
-                .iter()
+                .topo
+                .subnets_of_route_table(&rt.id)
                 .filter(|o| o.id != s.id && !d.subnet_ids.contains(&o.id))
-                .filter(|o| {
-                    cx.topo
-                        .route_table_of_subnet(&o.id)
-                        .is_some_and(|t| t.id == rt.id)
-                })
                 .map(|o| o.id.as_str())
                 .collect();
             let message = format!(

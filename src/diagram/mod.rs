@@ -682,8 +682,8 @@ impl<'a> Builder<'a> {
     }
 
     fn add_vpc_components(&mut self, vpc: &str) {
-        let s = self.s;
-        for e in s.vpc_endpoints.iter().filter(|e| e.vpc_id == vpc) {
+        let (s, topo) = (self.s, self.topo);
+        for e in topo.endpoints_of_vpc(vpc) {
             let key = format!("vpce:{}", e.id);
             let svc = service_suffix(&e.service_name);
             let serves: Vec<String> = self
@@ -1089,14 +1089,8 @@ impl<'a> Builder<'a> {
             }
             HopKind::RouteTable => {
                 let azs: BTreeSet<String> = self
-                    .s
-                    .subnets
-                    .iter()
-                    .filter(|s| {
-                        self.topo
-                            .route_table_of_subnet(&s.id)
-                            .is_some_and(|t| t.id == b.resource)
-                    })
+                    .topo
+                    .subnets_of_route_table(&b.resource)
                     .map(|s| self.az_short(&s.id))
                     .collect();
                 if azs.is_empty() {
@@ -1425,7 +1419,7 @@ impl<'a> Builder<'a> {
         }
         let vpc = self.topo.vpc(vpc_id);
         let drawn: usize = azs.values().map(Vec::len).sum();
-        let total = self.s.subnets.iter().filter(|s| s.vpc_id == vpc_id).count();
+        let total = self.topo.subnets_of_vpc(vpc_id).count();
         let title = match vpc.and_then(|v| v.tags.get("Name")) {
             Some(n) => format!("VPC {vpc_id} ({n})"),
             None => format!("VPC {vpc_id}"),

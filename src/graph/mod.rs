@@ -1,113 +1,115 @@
-//! PURE. Snapshot -> Topology (petgraph).
+//! PURE. Snapshot -> Topology: the network as a petgraph graph.
 //!
-//! The topology is the snapshot's resources as graph nodes (VPCs, subnets,
-//! ENIs, route tables, NACLs, security groups, gateways, endpoints, EFS
-//! mount targets) with the edges AWS draws between them (containment,
-//! association, routes), plus the lookup indexes the engine needs. Building
-//! it checks every reference: a dangling one (a route to a NAT gateway that
-//! is not in the snapshot, a rule naming a missing group) is a warning naming
-//! both ids, and analysis goes on; the engine turns every verdict that
-//! depends on the missing piece into `unknown`.
+//! The topology is the graph the engine walks. Its nodes are what forwards
+//! or filters traffic (VPCs as their router, subnets, route tables, network
+//! ACLs, security groups, ENIs, instances, internet and egress-only
+//! gateways, NAT gateways, VPC endpoints, EFS mount targets, route targets
+//! outside the snapshot) and the few resources rules name (prefix lists,
+//! EFS file systems, DHCP options). A node's weight is its kind and the
+//! index of its resource in the snapshot collection of that kind, so
+//! reading the resource is O(1). A resource that the snapshot references
+//! but does not hold is a node too, marked absent, whose id is kept in
+//! `Topology::absent`. The edges are what AWS draws between them
+//! ([`Edge`]): containment, attachments, associations and routes. "Where
+//! can a packet go next from here" is a neighbour query: a subnet's route
+//! table and network ACL, a route table's routes and their targets, a VPC's
+//! subnets, endpoints and internet gateways, the owner of an ENI.
+//!
+//! One id -> node lookup per kind serves the entry points (ids given by
+//! users, rules and records). Address lookups (which ENI holds a private
+//! address of a VPC, public IPs, security-group members) are indexes beside
+//! the graph: they are not structure.
+//!
+//! Building the topology checks every reference: a dangling one (a route to
+//! a NAT gateway that is not in the snapshot, a rule naming a missing
+//! group) is a warning naming both ids, and analysis goes on; the engine
+//! turns every verdict that depends on the missing piece into `unknown`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use foldhash::{HashMap, HashMapExt};
 
-use petgraph::graph::{DiGraph, NodeIndex};
+pub use petgraph::graph::NodeIndex;
+use petgraph::graph::{DiGraph, EdgeReference};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction::{self, Incoming, Outgoing};
 
 use crate::snapshot::*;
 
-/// What a graph node stands for. The string is the AWS id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Node {
-    Vpc(String),
-    Subnet(String),
-    RouteTable(String),
-    NetworkAcl(String),
-    SecurityGroup(String),
-    NetworkInterface(String),
-    Instance(String),
-    InternetGateway(String),
-    EgressOnlyInternetGateway(String),
-    NatGateway(String),
-    VpcEndpoint(String),
-    PrefixList(String),
-    EfsFileSystem(String),
-    EfsMountTarget(String),
-    Domain(String),
-    /// A route target whose far side is not in the snapshot (peering,
-    /// transit gateway, VPN gateway...) or that is missing from it.
-    External(String),
+/// What a graph node stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// A VPC, as the router of its `local` route.
+    Vpc,
+    Subnet,
+    RouteTable,
+    NetworkAcl,
+    SecurityGroup,
+    NetworkInterface,
+    Instance,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    VpcEndpoint,
+    EfsMountTarget,
+    EfsFileSystem,
+    PrefixList,
+    DhcpOptions,
+    /// A route target whose far side is outside the snapshot by nature
+    /// (peering, transit gateway, VPN gateway...). Always absent.
+    External,
 }
 
-impl Node {
-    pub fn id(&self) -> &str {
-        match self {
-            Node::Vpc(i)
-            | Node::Subnet(i)
-            | Node::RouteTable(i)
-            | Node::NetworkAcl(i)
-            | Node::SecurityGroup(i)
-            | Node::NetworkInterface(i)
-            | Node::Instance(i)
-            | Node::InternetGateway(i)
-            | Node::EgressOnlyInternetGateway(i)
-            | Node::NatGateway(i)
-            | Node::VpcEndpoint(i)
-            | Node::PrefixList(i)
-            | Node::EfsFileSystem(i)
-            | Node::EfsMountTarget(i)
-            | Node::Domain(i)
-            | Node::External(i) => i,
-        }
-    }
+impl Kind {
+    const COUNT: usize = Kind::External as usize + 1;
+}
+
+/// A graph node: the kind of resource and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Node {
+    pub kind: Kind,
+    /// Whether the snapshot holds the resource. `false`: something
+    /// references it (or it is an external route target), and `index` is
+    /// the position of its id in `Topology::absent`.
+    pub present: bool,
+    /// The index of the resource in the snapshot collection of `kind`.
+    pub index: usize,
 }
 
 /// How two nodes relate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edge {
-    /// VPC -> subnet, subnet -> ENI, file system -> mount target.
+    /// VPC -> its subnets and endpoints; subnet -> the ENIs, NAT gateways
+    /// and EFS mount targets in it.
     Contains,
-    /// Subnet -> its effective route table (explicit or main).
+    /// Subnet -> its effective route table (explicit association, else the
+    /// VPC's main table).
     RoutedBy,
     /// Subnet -> its network ACL.
     FilteredBy,
-    /// ENI / endpoint / mount target -> security group.
-    Guards,
-    /// Route table -> target, labelled with the destination.
-    Route(RouteDestination),
-    /// Gateway -> VPC it is attached to.
+    /// Route table -> the route's target, with the index of the route in
+    /// the table's `routes`. The `local` route targets the VPC node.
+    Route(usize),
+    /// Internet or egress-only gateway -> a VPC it is attached to.
     AttachedTo,
-    /// Endpoint / mount target / NAT -> the ENI that carries it.
+    /// VPC endpoint / EFS mount target / NAT gateway -> an ENI that carries it.
     Owns,
-    /// Domain -> subnet / EFS / VPC it uses.
-    Uses,
 }
 
-/// The network graph plus indexes.
+/// The network graph plus the address indexes.
 #[derive(Debug)]
 pub struct Topology {
     pub snapshot: Snapshot,
     pub graph: DiGraph<Node, Edge>,
-    pub node_index: HashMap<Node, NodeIndex>,
-    vpcs: HashMap<String, usize>,
-    subnets: HashMap<String, usize>,
-    route_tables: HashMap<String, usize>,
-    nacls: HashMap<String, usize>,
-    sgs: HashMap<String, usize>,
-    prefix_lists: HashMap<String, usize>,
-    endpoints: HashMap<String, usize>,
-    nats: HashMap<String, usize>,
-    igws: HashMap<String, usize>,
-    eigws: HashMap<String, usize>,
-    enis: HashMap<String, usize>,
-    instances: HashMap<String, usize>,
-    mount_targets: HashMap<String, usize>,
-    file_systems: HashMap<String, usize>,
-    dhcp: HashMap<String, usize>,
-    subnet_route_table: HashMap<String, usize>,
-    subnet_nacl: HashMap<String, usize>,
+    /// Per [`Kind`]: id -> node, the entry points. Of two resources with
+    /// one id, the later in snapshot order.
+    ids: Vec<HashMap<String, NodeIndex>>,
+    /// Ids of the absent nodes ([`Node::present`] `false`).
+    absent: Vec<String>,
+    /// Per [`Kind`]: the run of nodes of the snapshot's resources (first
+    /// node, count), so that a node's snapshot index is arithmetic.
+    runs: [(usize, usize); Kind::COUNT],
     /// VPC id -> private IPv4 -> owning ENI (or instance, or mount target,
     /// when its ENI was not captured). Private addresses belong to a VPC:
     /// two VPCs that reuse a CIDR each own their 10.0.1.5 (issue 13).
@@ -117,49 +119,257 @@ pub struct Topology {
     public_ip_owner: BTreeMap<u32, (String, Ipv4Addr)>,
     /// Security group -> private IPv4 addresses of its members.
     sg_members: HashMap<String, BTreeSet<u32>>,
-    /// ENI id -> the endpoint / mount target / NAT gateway it belongs to.
-    eni_role: HashMap<String, EniRole>,
     /// (VPC id, private IPv4) -> the lowest public IPv4 mapped to it.
     private_to_public: HashMap<(String, u32), u32>,
-    /// VPC id -> its subnets, endpoints and internet gateways (indexes, in
-    /// snapshot order): per-flow lookups never scan the whole snapshot.
-    subnets_of_vpc: HashMap<String, Vec<usize>>,
-    endpoints_of_vpc: HashMap<String, Vec<usize>>,
-    igws_of_vpc: HashMap<String, Vec<usize>>,
 }
 
-/// Indexes of `items` grouped by a key, each group in `items` order.
-fn group_by<'a, T>(
-    items: &'a [T],
-    keys: impl Fn(&'a T) -> Vec<&'a str>,
-) -> HashMap<String, Vec<usize>> {
-    let mut m: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, x) in items.iter().enumerate() {
-        for k in keys(x) {
-            let v = m.entry(k.to_string()).or_default();
-            // An item listing one key twice is listed once.
-            if v.last() != Some(&i) {
-                v.push(i);
+/// What an ENI is for, when it is not a plain interface: the id of the
+/// endpoint, mount target or NAT gateway that owns it (the snapshot's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EniRole<'a> {
+    VpcEndpoint(&'a String),
+    MountTarget(&'a String),
+    NatGateway(&'a String),
+}
+
+/// Builds the graph: the snapshot's resources first (each kind's nodes in
+/// snapshot order, one run per kind), then the edges, adding absent nodes
+/// as references need them. petgraph lists a node's edges newest first, so
+/// edges that queries list in snapshot order are added in reverse snapshot
+/// order, and a subnet's route table and network ACL (read at every
+/// crossing) after what the subnet contains.
+struct Builder<'s> {
+    s: &'s Snapshot,
+    graph: DiGraph<Node, Edge>,
+    ids: Vec<HashMap<String, NodeIndex>>,
+    absent: Vec<String>,
+    /// Each kind's run of present nodes: (first node, count).
+    runs: [(usize, usize); Kind::COUNT],
+}
+
+impl<'s> Builder<'s> {
+    fn new(s: &'s Snapshot) -> Self {
+        Builder {
+            s,
+            graph: DiGraph::new(),
+            ids: (0..Kind::COUNT).map(|_| HashMap::new()).collect(),
+            absent: Vec::new(),
+            runs: [(0, 0); Kind::COUNT],
+        }
+    }
+
+    fn present<T>(&mut self, kind: Kind, items: &[T], id: impl Fn(&T) -> &str) {
+        self.runs[kind as usize] = (self.graph.node_count(), items.len());
+        self.ids[kind as usize].reserve(items.len());
+        for (index, x) in items.iter().enumerate() {
+            let n = self.graph.add_node(Node {
+                kind,
+                present: true,
+                index,
+            });
+            self.ids[kind as usize].insert(id(x).to_string(), n);
+        }
+    }
+
+    /// The node of the `index`th resource of `kind` in the snapshot.
+    fn at(&self, kind: Kind, index: usize) -> NodeIndex {
+        NodeIndex::new(self.runs[kind as usize].0 + index)
+    }
+
+    /// The node of `id`: an absent one when the snapshot does not hold it.
+    fn node(&mut self, kind: Kind, id: &str) -> NodeIndex {
+        if let Some(&n) = self.ids[kind as usize].get(id) {
+            return n;
+        }
+        let n = self.graph.add_node(Node {
+            kind,
+            present: false,
+            index: self.absent.len(),
+        });
+        self.absent.push(id.to_string());
+        self.ids[kind as usize].insert(id.to_string(), n);
+        n
+    }
+
+    fn has(&self, kind: Kind, id: &str) -> bool {
+        self.ids[kind as usize]
+            .get(id)
+            .is_some_and(|&n| self.graph[n].present)
+    }
+
+    /// The node a route leads to: the VPC router for `local`; the gateway,
+    /// endpoint, ENI or instance it names (absent when missing; an
+    /// appliance by its ENI or instance id, whichever the snapshot holds);
+    /// an external node for what is outside the snapshot by nature.
+    fn route_target(&mut self, rt: &RouteTable, target: &RouteTarget) -> NodeIndex {
+        match target {
+            RouteTarget::Local => self.node(Kind::Vpc, &rt.vpc_id),
+            RouteTarget::InternetGateway(i) => self.node(Kind::InternetGateway, i),
+            RouteTarget::EgressOnlyInternetGateway(i) => {
+                self.node(Kind::EgressOnlyInternetGateway, i)
+            }
+            RouteTarget::NatGateway(i) => self.node(Kind::NatGateway, i),
+            RouteTarget::VpcEndpoint(i) => self.node(Kind::VpcEndpoint, i),
+            RouteTarget::NetworkInterface(i) | RouteTarget::Instance(i) => {
+                let kind = if self.has(Kind::NetworkInterface, i) {
+                    Kind::NetworkInterface
+                } else if self.has(Kind::Instance, i) || matches!(target, RouteTarget::Instance(_))
+                {
+                    Kind::Instance
+                } else {
+                    Kind::NetworkInterface
+                };
+                self.node(kind, i)
+            }
+            other => self.node(Kind::External, other.id()),
+        }
+    }
+
+    fn build(mut self, w: &mut Warnings) -> Self {
+        let s = self.s;
+        self.present(Kind::Vpc, &s.vpcs, |x| &x.id);
+        self.present(Kind::Subnet, &s.subnets, |x| &x.id);
+        self.present(Kind::RouteTable, &s.route_tables, |x| &x.id);
+        self.present(Kind::NetworkAcl, &s.network_acls, |x| &x.id);
+        self.present(Kind::SecurityGroup, &s.security_groups, |x| &x.id);
+        self.present(Kind::NetworkInterface, &s.network_interfaces, |x| &x.id);
+        self.present(Kind::Instance, &s.instances, |x| &x.id);
+        self.present(Kind::InternetGateway, &s.internet_gateways, |x| &x.id);
+        self.present(
+            Kind::EgressOnlyInternetGateway,
+            &s.egress_only_internet_gateways,
+            |x| &x.id,
+        );
+        self.present(Kind::NatGateway, &s.nat_gateways, |x| &x.id);
+        self.present(Kind::VpcEndpoint, &s.vpc_endpoints, |x| &x.id);
+        self.present(Kind::EfsMountTarget, &s.efs_mount_targets, |x| &x.id);
+        self.present(Kind::EfsFileSystem, &s.efs_file_systems, |x| &x.id);
+        self.present(Kind::PrefixList, &s.prefix_lists, |x| &x.id);
+        self.present(Kind::DhcpOptions, &s.dhcp_options, |x| &x.id);
+
+        // Containment and attachments, each listed in snapshot order.
+        self.contains(Kind::Vpc, Kind::Subnet, &s.subnets, |x| &x.vpc_id);
+        self.contains(Kind::Vpc, Kind::VpcEndpoint, &s.vpc_endpoints, |x| {
+            &x.vpc_id
+        });
+        for (i, g) in s.internet_gateways.iter().enumerate().rev() {
+            self.attach(self.at(Kind::InternetGateway, i), &g.vpc_ids);
+        }
+        for (i, g) in s.egress_only_internet_gateways.iter().enumerate().rev() {
+            self.attach(self.at(Kind::EgressOnlyInternetGateway, i), &g.vpc_ids);
+        }
+        let (sub, eni) = (Kind::Subnet, Kind::NetworkInterface);
+        self.contains(sub, eni, &s.network_interfaces, |x| &x.subnet_id);
+        self.contains(sub, Kind::NatGateway, &s.nat_gateways, |x| &x.subnet_id);
+        self.contains(sub, Kind::EfsMountTarget, &s.efs_mount_targets, |x| {
+            &x.subnet_id
+        });
+        self.owns(Kind::VpcEndpoint, &s.vpc_endpoints, |x| {
+            x.network_interface_ids.iter().collect()
+        });
+        self.owns(Kind::EfsMountTarget, &s.efs_mount_targets, |x| {
+            x.network_interface_id.iter().collect()
+        });
+        self.owns(Kind::NatGateway, &s.nat_gateways, |x| {
+            let enis = x.addresses.iter().map(|a| a.network_interface_id.as_ref());
+            enis.flatten().collect()
+        });
+        // Routes, in route order.
+        for (i, rt) in s.route_tables.iter().enumerate() {
+            let n = self.at(Kind::RouteTable, i);
+            for (r, route) in rt.routes.iter().enumerate().rev() {
+                let t = self.route_target(rt, &route.target);
+                self.graph.add_edge(n, t, Edge::Route(r));
+            }
+        }
+        // Associations. Explicit ones win (of two, the later table, with a
+        // warning); the VPC's main table covers the other subnets.
+        let mut table: Vec<Option<usize>> = Vec::new();
+        let mut main_of_vpc: HashMap<&str, usize> = HashMap::new();
+        for (i, rt) in s.route_tables.iter().enumerate() {
+            if rt.main {
+                main_of_vpc.insert(&rt.vpc_id, i);
+            }
+            for sub in &rt.subnet_ids {
+                let n = self.node(Kind::Subnet, sub).index();
+                if table.len() <= n {
+                    table.resize(n + 1, None);
+                }
+                if let Some(prev) = table[n].replace(i) {
+                    w.warn(
+                        "conflicting-association",
+                        format!(
+                            "subnet {sub} is associated with both {} and {}; using {}",
+                            s.route_tables[prev].id, rt.id, rt.id
+                        ),
+                        [sub.as_str(), &s.route_tables[prev].id, &rt.id],
+                    );
+                }
+            }
+        }
+        table.resize(self.graph.node_count(), None);
+        for sub in &s.subnets {
+            let n = self.node(Kind::Subnet, &sub.id).index();
+            if table[n].is_none() {
+                table[n] = main_of_vpc.get(sub.vpc_id.as_str()).copied();
+            }
+        }
+        let mut acl: Vec<Option<usize>> = vec![None; self.graph.node_count()];
+        for (i, a) in s.network_acls.iter().enumerate() {
+            for sub in &a.subnet_ids {
+                let n = self.node(Kind::Subnet, sub).index();
+                if acl.len() <= n {
+                    acl.resize(n + 1, None);
+                }
+                acl[n] = Some(i);
+            }
+        }
+        // In reverse node order: a table lists its subnets in snapshot order.
+        for (n, t) in table.iter().enumerate().rev() {
+            if let Some(t) = *t {
+                let rt = self.at(Kind::RouteTable, t);
+                self.graph.add_edge(NodeIndex::new(n), rt, Edge::RoutedBy);
+            }
+        }
+        for (n, a) in acl.iter().enumerate().rev() {
+            if let Some(a) = *a {
+                let x = self.at(Kind::NetworkAcl, a);
+                self.graph.add_edge(NodeIndex::new(n), x, Edge::FilteredBy);
+            }
+        }
+        self
+    }
+
+    /// `parent` -> each of `items` (of `kind`) it contains, so that the
+    /// parent lists them in snapshot order.
+    fn contains<T>(&mut self, parent: Kind, kind: Kind, items: &[T], id: impl Fn(&T) -> &str) {
+        for (i, x) in items.iter().enumerate().rev() {
+            let p = self.node(parent, id(x));
+            let n = self.at(kind, i);
+            self.graph.add_edge(p, n, Edge::Contains);
+        }
+    }
+
+    /// Each of `items` (of `kind`) -> the ENIs that carry it.
+    fn owns<'a, T>(&mut self, kind: Kind, items: &'a [T], enis: impl Fn(&'a T) -> Vec<&'a String>) {
+        for (i, x) in items.iter().enumerate() {
+            let n = self.at(kind, i);
+            for e in enis(x) {
+                let e = self.node(Kind::NetworkInterface, e);
+                self.graph.add_edge(n, e, Edge::Owns);
             }
         }
     }
-    m
-}
 
-/// What an ENI is for, when it is not a plain interface.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EniRole {
-    VpcEndpoint(String),
-    MountTarget(String),
-    NatGateway(String),
-}
-
-fn index_by<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (id(x).to_string(), i))
-        .collect()
+    /// Gateway -> each VPC it lists (once).
+    fn attach(&mut self, g: NodeIndex, vpcs: &[String]) {
+        for (k, v) in vpcs.iter().enumerate() {
+            if !vpcs[..k].contains(v) {
+                let vn = self.node(Kind::Vpc, v);
+                self.graph.add_edge(g, vn, Edge::AttachedTo);
+            }
+        }
+    }
 }
 
 impl Topology {
@@ -174,102 +384,26 @@ impl Topology {
     /// callers that need no other copy: an organisation's snapshot is
     /// hundreds of megabytes.
     pub fn from_snapshot(s: Snapshot) -> (Topology, Vec<Diagnostic>) {
+        let mut w = Warnings::default();
+        let b = Builder::new(&s).build(&mut w);
+        let (graph, ids, absent, runs) = (b.graph, b.ids, b.absent, b.runs);
         let mut t = Topology {
-            vpcs: index_by(&s.vpcs, |x| &x.id),
-            subnets: index_by(&s.subnets, |x| &x.id),
-            route_tables: index_by(&s.route_tables, |x| &x.id),
-            nacls: index_by(&s.network_acls, |x| &x.id),
-            sgs: index_by(&s.security_groups, |x| &x.id),
-            prefix_lists: index_by(&s.prefix_lists, |x| &x.id),
-            endpoints: index_by(&s.vpc_endpoints, |x| &x.id),
-            nats: index_by(&s.nat_gateways, |x| &x.id),
-            igws: index_by(&s.internet_gateways, |x| &x.id),
-            eigws: index_by(&s.egress_only_internet_gateways, |x| &x.id),
-            enis: index_by(&s.network_interfaces, |x| &x.id),
-            instances: index_by(&s.instances, |x| &x.id),
-            mount_targets: index_by(&s.efs_mount_targets, |x| &x.id),
-            file_systems: index_by(&s.efs_file_systems, |x| &x.id),
-            dhcp: index_by(&s.dhcp_options, |x| &x.id),
-            subnets_of_vpc: group_by(&s.subnets, |x| vec![x.vpc_id.as_str()]),
-            endpoints_of_vpc: group_by(&s.vpc_endpoints, |x| vec![x.vpc_id.as_str()]),
-            igws_of_vpc: group_by(&s.internet_gateways, |x| {
-                x.vpc_ids.iter().map(String::as_str).collect()
-            }),
-            private_to_public: HashMap::default(),
             snapshot: s,
-            graph: DiGraph::new(),
-            node_index: HashMap::new(),
-            subnet_route_table: HashMap::new(),
-            subnet_nacl: HashMap::new(),
+            graph,
+            ids,
+            absent,
+            runs,
             ip_owner: HashMap::default(),
             public_ip_owner: BTreeMap::new(),
             sg_members: HashMap::new(),
-            eni_role: HashMap::new(),
+            private_to_public: HashMap::default(),
         };
-        let mut w = Warnings::default();
-        t.index_associations(&mut w);
         t.index_addresses();
         t.check_references(&mut w);
-        t.build_graph();
         let mut diags = w.0;
         diags.sort();
         diags.dedup();
         (t, diags)
-    }
-
-    fn index_associations(&mut self, w: &mut Warnings) {
-        let s = &self.snapshot;
-        // Explicit associations win; the VPC's main table covers the rest.
-        let mut main_of_vpc: HashMap<&str, usize> = HashMap::new();
-        for (i, rt) in s.route_tables.iter().enumerate() {
-            if rt.main {
-                main_of_vpc.insert(&rt.vpc_id, i);
-            }
-            for sub in &rt.subnet_ids {
-                if let Some(prev) = self.subnet_route_table.insert(sub.clone(), i) {
-                    w.warn(
-                        "conflicting-association",
-                        format!(
-                            "subnet {sub} is associated with both {} and {}; using {}",
-                            s.route_tables[prev].id, rt.id, rt.id
-                        ),
-                        [sub.as_str(), &s.route_tables[prev].id, &rt.id],
-                    );
-                }
-            }
-        }
-        for sub in &s.subnets {
-            if !self.subnet_route_table.contains_key(&sub.id) {
-                if let Some(&i) = main_of_vpc.get(sub.vpc_id.as_str()) {
-                    self.subnet_route_table.insert(sub.id.clone(), i);
-                }
-            }
-        }
-        for (i, acl) in s.network_acls.iter().enumerate() {
-            for sub in &acl.subnet_ids {
-                self.subnet_nacl.insert(sub.clone(), i);
-            }
-        }
-        for ep in &s.vpc_endpoints {
-            for eni in &ep.network_interface_ids {
-                self.eni_role
-                    .insert(eni.clone(), EniRole::VpcEndpoint(ep.id.clone()));
-            }
-        }
-        for mt in &s.efs_mount_targets {
-            if let Some(eni) = &mt.network_interface_id {
-                self.eni_role
-                    .insert(eni.clone(), EniRole::MountTarget(mt.id.clone()));
-            }
-        }
-        for nat in &s.nat_gateways {
-            for a in &nat.addresses {
-                if let Some(eni) = &a.network_interface_id {
-                    self.eni_role
-                        .insert(eni.clone(), EniRole::NatGateway(nat.id.clone()));
-                }
-            }
-        }
     }
 
     /// The VPC an ENI, instance or mount target is in: its own `VpcId`, else
@@ -278,20 +412,20 @@ impl Topology {
         let s = &self.snapshot;
         let via_subnet = |subnet: Option<&str>| {
             subnet
-                .and_then(|id| self.subnets.get(id))
-                .map(|&i| s.subnets[i].vpc_id.clone())
+                .and_then(|id| self.find(Kind::Subnet, id))
+                .map(|i| s.subnets[i].vpc_id.clone())
         };
-        let found = if let Some(&i) = self.enis.get(owner) {
+        let found = if let Some(i) = self.find(Kind::NetworkInterface, owner) {
             let e = &s.network_interfaces[i];
             Some(e.vpc_id.clone())
                 .filter(|v| !v.is_empty())
                 .or_else(|| via_subnet(Some(&e.subnet_id)))
-        } else if let Some(&i) = self.instances.get(owner) {
+        } else if let Some(i) = self.find(Kind::Instance, owner) {
             let inst = &s.instances[i];
             inst.vpc_id
                 .clone()
                 .or_else(|| via_subnet(inst.subnet_id.as_deref()))
-        } else if let Some(&i) = self.mount_targets.get(owner) {
+        } else if let Some(i) = self.find(Kind::EfsMountTarget, owner) {
             let mt = &s.efs_mount_targets[i];
             mt.vpc_id
                 .clone()
@@ -388,17 +522,17 @@ impl Topology {
     fn check_references(&self, w: &mut Warnings) {
         let s = &self.snapshot;
         for sub in &s.subnets {
-            if !self.vpcs.contains_key(&sub.vpc_id) {
+            if !self.has(Kind::Vpc, &sub.vpc_id) {
                 w.dangling(&sub.id, &sub.vpc_id, "its VPC");
             }
-            if !self.subnet_route_table.contains_key(&sub.id) {
+            if self.route_table_of_subnet(&sub.id).is_none() {
                 w.warn(
                     "no-route-table",
                     format!("subnet {} has no route table in the snapshot (no explicit association and no main table of {})", sub.id, sub.vpc_id),
                     [sub.id.as_str(), &sub.vpc_id],
                 );
             }
-            if !self.subnet_nacl.contains_key(&sub.id) {
+            if self.nacl_of_subnet(&sub.id).is_none() {
                 w.warn(
                     "no-network-acl",
                     format!("subnet {} has no network ACL in the snapshot", sub.id),
@@ -408,13 +542,13 @@ impl Topology {
         }
         for rt in &s.route_tables {
             for sub in &rt.subnet_ids {
-                if !self.subnets.contains_key(sub) {
+                if !self.has(Kind::Subnet, sub) {
                     w.dangling(&rt.id, sub, "an associated subnet");
                 }
             }
             for r in &rt.routes {
                 if let RouteDestination::PrefixList(pl) = &r.destination {
-                    if !self.prefix_lists.contains_key(pl) {
+                    if !self.has(Kind::PrefixList, pl) {
                         w.dangling(&rt.id, pl, "a route destination");
                     }
                 }
@@ -423,12 +557,14 @@ impl Topology {
                 }
                 let ok = match &r.target {
                     RouteTarget::Local => true,
-                    RouteTarget::InternetGateway(i) => self.igws.contains_key(i),
-                    RouteTarget::EgressOnlyInternetGateway(i) => self.eigws.contains_key(i),
-                    RouteTarget::NatGateway(i) => self.nats.contains_key(i),
-                    RouteTarget::VpcEndpoint(i) => self.endpoints.contains_key(i),
-                    RouteTarget::NetworkInterface(i) => self.enis.contains_key(i),
-                    RouteTarget::Instance(i) => self.instances.contains_key(i),
+                    RouteTarget::InternetGateway(i) => self.has(Kind::InternetGateway, i),
+                    RouteTarget::EgressOnlyInternetGateway(i) => {
+                        self.has(Kind::EgressOnlyInternetGateway, i)
+                    }
+                    RouteTarget::NatGateway(i) => self.has(Kind::NatGateway, i),
+                    RouteTarget::VpcEndpoint(i) => self.has(Kind::VpcEndpoint, i),
+                    RouteTarget::NetworkInterface(i) => self.has(Kind::NetworkInterface, i),
+                    RouteTarget::Instance(i) => self.has(Kind::Instance, i),
                     // The far side of these is outside the snapshot by nature.
                     _ => true,
                 };
@@ -439,7 +575,7 @@ impl Topology {
         }
         for acl in &s.network_acls {
             for sub in &acl.subnet_ids {
-                if !self.subnets.contains_key(sub) {
+                if !self.has(Kind::Subnet, sub) {
                     w.dangling(&acl.id, sub, "an associated subnet");
                 }
             }
@@ -451,7 +587,7 @@ impl Topology {
                         (Some(u), Some(o)) => u != o,
                         _ => false,
                     };
-                    if !self.sgs.contains_key(&g.group_id) {
+                    if !self.has(Kind::SecurityGroup, &g.group_id) {
                         if foreign || g.vpc_peering_connection_id.is_some() {
                             w.warn(
                                 "foreign-group-reference",
@@ -464,7 +600,7 @@ impl Topology {
                     }
                 }
                 for pl in &r.prefix_lists {
-                    if !self.prefix_lists.contains_key(pl) {
+                    if !self.has(Kind::PrefixList, pl) {
                         w.dangling(&sg.id, pl, "a rule's prefix list");
                     }
                 }
@@ -480,42 +616,42 @@ impl Topology {
             }
         }
         for eni in &s.network_interfaces {
-            if !self.subnets.contains_key(&eni.subnet_id) {
+            if !self.has(Kind::Subnet, &eni.subnet_id) {
                 w.dangling(&eni.id, &eni.subnet_id, "its subnet");
             }
             for g in &eni.security_group_ids {
-                if !self.sgs.contains_key(g) {
+                if !self.has(Kind::SecurityGroup, g) {
                     w.dangling(&eni.id, g, "a security group");
                 }
             }
         }
         for ep in &s.vpc_endpoints {
             for g in &ep.security_group_ids {
-                if !self.sgs.contains_key(g) {
+                if !self.has(Kind::SecurityGroup, g) {
                     w.dangling(&ep.id, g, "a security group");
                 }
             }
             for e in &ep.network_interface_ids {
-                if !self.enis.contains_key(e) {
+                if !self.has(Kind::NetworkInterface, e) {
                     w.dangling(&ep.id, e, "a network interface");
                 }
             }
             for sub in &ep.subnet_ids {
-                if !self.subnets.contains_key(sub) {
+                if !self.has(Kind::Subnet, sub) {
                     w.dangling(&ep.id, sub, "a subnet");
                 }
             }
         }
         for nat in &s.nat_gateways {
-            if !self.subnets.contains_key(&nat.subnet_id) {
+            if !self.has(Kind::Subnet, &nat.subnet_id) {
                 w.dangling(&nat.id, &nat.subnet_id, "its subnet");
             }
         }
         for mt in &s.efs_mount_targets {
-            if !self.subnets.contains_key(&mt.subnet_id) {
+            if !self.has(Kind::Subnet, &mt.subnet_id) {
                 w.dangling(&mt.id, &mt.subnet_id, "its subnet");
             }
-            if !self.file_systems.contains_key(&mt.file_system_id) {
+            if !self.has(Kind::EfsFileSystem, &mt.file_system_id) {
                 w.dangling(&mt.id, &mt.file_system_id, "its file system");
             }
             match &mt.security_group_ids {
@@ -526,7 +662,7 @@ impl Topology {
                 ),
                 Some(gs) => {
                     for g in gs {
-                        if !self.sgs.contains_key(g) {
+                        if !self.has(Kind::SecurityGroup, g) {
                             w.dangling(&mt.id, g, "a security group");
                         }
                     }
@@ -543,17 +679,17 @@ impl Topology {
                 continue;
             }
             if let Some(v) = &d.vpc_id {
-                if !self.vpcs.contains_key(v) {
+                if !self.has(Kind::Vpc, v) {
                     w.dangling(&d.id, v, "its VPC");
                 }
             }
             for sub in &d.subnet_ids {
-                if !self.subnets.contains_key(sub) {
+                if !self.has(Kind::Subnet, sub) {
                     w.dangling(&d.id, sub, "a domain subnet");
                 }
             }
             if let Some(fs) = &d.home_efs_file_system_id {
-                if !self.file_systems.contains_key(fs)
+                if !self.has(Kind::EfsFileSystem, fs)
                     && !s.efs_mount_targets.iter().any(|m| &m.file_system_id == fs)
                 {
                     w.dangling(&d.id, fs, "its home EFS file system");
@@ -565,7 +701,7 @@ impl Topology {
                     .flat_map(|x| &x.security_groups),
             );
             for g in groups {
-                if !self.sgs.contains_key(g) {
+                if !self.has(Kind::SecurityGroup, g) {
                     w.dangling(&d.id, g, "a security group of its default settings");
                 }
             }
@@ -573,7 +709,7 @@ impl Topology {
         for p in &s.user_profiles {
             if let Some(us) = &p.user_settings {
                 for g in &us.security_groups {
-                    if !self.sgs.contains_key(g) {
+                    if !self.has(Kind::SecurityGroup, g) {
                         w.dangling(
                             &format!("{}/{}", p.domain_id, p.name),
                             g,
@@ -592,7 +728,7 @@ impl Topology {
                 );
             }
             if let Some(d) = &v.dhcp_options_id {
-                if d != "default" && !self.dhcp.contains_key(d) {
+                if d != "default" && !self.has(Kind::DhcpOptions, d) {
                     w.note(
                         "dhcp-options-missing",
                         format!("DHCP options {d} of {} were not captured; names that interface endpoints answer through private DNS resolve to unknown", v.id),
@@ -603,203 +739,253 @@ impl Topology {
         }
     }
 
-    fn add(&mut self, n: Node) -> NodeIndex {
-        if let Some(i) = self.node_index.get(&n) {
-            return *i;
-        }
-        let i = self.graph.add_node(n.clone());
-        self.node_index.insert(n, i);
-        i
+    // ------------------------------------------------ nodes and edges ----
+
+    /// The node of a resource id (an entry point), absent ones included.
+    pub fn node(&self, kind: Kind, id: &str) -> Option<NodeIndex> {
+        self.ids[kind as usize].get(id).copied()
     }
 
-    fn build_graph(&mut self) {
-        // Moved out while the graph is built (`add` needs `&mut self`) and
-        // back at the end: an organisation's snapshot is too big to copy.
-        let s = std::mem::take(&mut self.snapshot);
-        let subnet_route_table = std::mem::take(&mut self.subnet_route_table);
-        let subnet_nacl = std::mem::take(&mut self.subnet_nacl);
-        for v in &s.vpcs {
-            self.add(Node::Vpc(v.id.clone()));
+    fn has(&self, kind: Kind, id: &str) -> bool {
+        self.find(kind, id).is_some()
+    }
+
+    /// The snapshot index of the resource `id` of `kind`, if it is there.
+    fn find(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.index_at(self.node(kind, id)?, kind)
+    }
+
+    /// The snapshot index of the resource at node `n`, if it is of `kind`
+    /// and in the snapshot.
+    fn index_at(&self, n: NodeIndex, kind: Kind) -> Option<usize> {
+        // The kind's present nodes are one run (`Builder::present`).
+        let (first, count) = self.runs[kind as usize];
+        let i = n.index().wrapping_sub(first);
+        (i < count).then_some(i)
+    }
+
+    /// The AWS id of the resource at node `n` (for an absent one, the id
+    /// that referenced it).
+    pub fn id_of(&self, n: NodeIndex) -> &str {
+        let x = self.graph[n];
+        if !x.present {
+            return &self.absent[x.index];
         }
-        for sub in &s.subnets {
-            let v = self.add(Node::Vpc(sub.vpc_id.clone()));
-            let n = self.add(Node::Subnet(sub.id.clone()));
-            self.graph.add_edge(v, n, Edge::Contains);
+        let (s, i) = (&self.snapshot, x.index);
+        match x.kind {
+            Kind::Vpc => &s.vpcs[i].id,
+            Kind::Subnet => &s.subnets[i].id,
+            Kind::RouteTable => &s.route_tables[i].id,
+            Kind::NetworkAcl => &s.network_acls[i].id,
+            Kind::SecurityGroup => &s.security_groups[i].id,
+            Kind::NetworkInterface => &s.network_interfaces[i].id,
+            Kind::Instance => &s.instances[i].id,
+            Kind::InternetGateway => &s.internet_gateways[i].id,
+            Kind::EgressOnlyInternetGateway => &s.egress_only_internet_gateways[i].id,
+            Kind::NatGateway => &s.nat_gateways[i].id,
+            Kind::VpcEndpoint => &s.vpc_endpoints[i].id,
+            Kind::EfsMountTarget => &s.efs_mount_targets[i].id,
+            Kind::EfsFileSystem => &s.efs_file_systems[i].id,
+            Kind::PrefixList => &s.prefix_lists[i].id,
+            Kind::DhcpOptions => &s.dhcp_options[i].id,
+            Kind::External => &self.absent[i],
         }
-        for rt in &s.route_tables {
-            let r = self.add(Node::RouteTable(rt.id.clone()));
-            for route in &rt.routes {
-                let target = match &route.target {
-                    RouteTarget::Local => Node::Vpc(rt.vpc_id.clone()),
-                    RouteTarget::InternetGateway(i) if self.igws.contains_key(i) => {
-                        Node::InternetGateway(i.clone())
-                    }
-                    RouteTarget::NatGateway(i) if self.nats.contains_key(i) => {
-                        Node::NatGateway(i.clone())
-                    }
-                    RouteTarget::VpcEndpoint(i) if self.endpoints.contains_key(i) => {
-                        Node::VpcEndpoint(i.clone())
-                    }
-                    RouteTarget::NetworkInterface(i) if self.enis.contains_key(i) => {
-                        Node::NetworkInterface(i.clone())
-                    }
-                    RouteTarget::Instance(i) if self.instances.contains_key(i) => {
-                        Node::Instance(i.clone())
-                    }
-                    other => Node::External(other.id().to_string()),
-                };
-                let t = self.add(target);
-                self.graph
-                    .add_edge(r, t, Edge::Route(route.destination.clone()));
+    }
+
+    /// The neighbours of `n` over `edge` edges in direction `dir` that are
+    /// of `kind`, in the order the builder set (see [`Builder`]). The
+    /// builder adds each kind of edge between two kinds of node in one
+    /// pass, so they are one run in a node's list: the query stops at its
+    /// end (a VPC's endpoints are read without its subnets).
+    fn neighbours(
+        &self,
+        n: NodeIndex,
+        dir: Direction,
+        edge: Edge,
+        kind: Kind,
+    ) -> impl Iterator<Item = NodeIndex> + '_ {
+        let other = move |e: &EdgeReference<'_, Edge>| {
+            if dir == Outgoing {
+                e.target()
+            } else {
+                e.source()
             }
-        }
-        for (sub, &i) in &subnet_route_table {
-            let a = self.add(Node::Subnet(sub.clone()));
-            let b = self.add(Node::RouteTable(s.route_tables[i].id.clone()));
-            self.graph.add_edge(a, b, Edge::RoutedBy);
-        }
-        for (sub, &i) in &subnet_nacl {
-            let a = self.add(Node::Subnet(sub.clone()));
-            let b = self.add(Node::NetworkAcl(s.network_acls[i].id.clone()));
-            self.graph.add_edge(a, b, Edge::FilteredBy);
-        }
-        for sg in &s.security_groups {
-            self.add(Node::SecurityGroup(sg.id.clone()));
-        }
-        for eni in &s.network_interfaces {
-            let e = self.add(Node::NetworkInterface(eni.id.clone()));
-            let sub = self.add(Node::Subnet(eni.subnet_id.clone()));
-            self.graph.add_edge(sub, e, Edge::Contains);
-            for g in &eni.security_group_ids {
-                let gi = self.add(Node::SecurityGroup(g.clone()));
-                self.graph.add_edge(e, gi, Edge::Guards);
-            }
-        }
-        for igw in &s.internet_gateways {
-            let g = self.add(Node::InternetGateway(igw.id.clone()));
-            for v in &igw.vpc_ids {
-                let vi = self.add(Node::Vpc(v.clone()));
-                self.graph.add_edge(g, vi, Edge::AttachedTo);
-            }
-        }
-        for nat in &s.nat_gateways {
-            let n = self.add(Node::NatGateway(nat.id.clone()));
-            let sub = self.add(Node::Subnet(nat.subnet_id.clone()));
-            self.graph.add_edge(sub, n, Edge::Contains);
-        }
-        for ep in &s.vpc_endpoints {
-            let e = self.add(Node::VpcEndpoint(ep.id.clone()));
-            for eni in &ep.network_interface_ids {
-                let x = self.add(Node::NetworkInterface(eni.clone()));
-                self.graph.add_edge(e, x, Edge::Owns);
-            }
-            for g in &ep.security_group_ids {
-                let gi = self.add(Node::SecurityGroup(g.clone()));
-                self.graph.add_edge(e, gi, Edge::Guards);
-            }
-        }
-        for fs in &s.efs_file_systems {
-            self.add(Node::EfsFileSystem(fs.id.clone()));
-        }
-        for mt in &s.efs_mount_targets {
-            let m = self.add(Node::EfsMountTarget(mt.id.clone()));
-            let f = self.add(Node::EfsFileSystem(mt.file_system_id.clone()));
-            self.graph.add_edge(f, m, Edge::Contains);
-            let sub = self.add(Node::Subnet(mt.subnet_id.clone()));
-            self.graph.add_edge(sub, m, Edge::Contains);
-            if let Some(eni) = &mt.network_interface_id {
-                let x = self.add(Node::NetworkInterface(eni.clone()));
-                self.graph.add_edge(m, x, Edge::Owns);
-            }
-            for g in mt.security_group_ids.iter().flatten() {
-                let gi = self.add(Node::SecurityGroup(g.clone()));
-                self.graph.add_edge(m, gi, Edge::Guards);
-            }
-        }
-        for d in &s.domains {
-            let dn = self.add(Node::Domain(d.id.clone()));
-            for sub in &d.subnet_ids {
-                let x = self.add(Node::Subnet(sub.clone()));
-                self.graph.add_edge(dn, x, Edge::Uses);
-            }
-            if let Some(fs) = &d.home_efs_file_system_id {
-                let x = self.add(Node::EfsFileSystem(fs.clone()));
-                self.graph.add_edge(dn, x, Edge::Uses);
-            }
-        }
-        self.snapshot = s;
-        self.subnet_route_table = subnet_route_table;
-        self.subnet_nacl = subnet_nacl;
+        };
+        let wanted = move |e: &EdgeReference<'_, Edge>| {
+            *e.weight() == edge && self.graph[other(e)].kind == kind
+        };
+        self.graph
+            .edges_directed(n, dir)
+            .skip_while(move |e| !wanted(e))
+            .take_while(wanted)
+            .map(move |e| other(&e))
+    }
+
+    /// The neighbours of the node of `id` ([`Topology::neighbours`]) that
+    /// are in the snapshot, as snapshot indexes.
+    fn neighbours_of<'a>(
+        &'a self,
+        from: Kind,
+        id: &str,
+        dir: Direction,
+        edge: Edge,
+        kind: Kind,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.node(from, id)
+            .into_iter()
+            .flat_map(move |n| self.neighbours(n, dir, edge, kind))
+            .filter_map(move |m| self.index_at(m, kind))
     }
 
     // ------------------------------------------------------- lookups ----
 
     pub fn vpc(&self, id: &str) -> Option<&Vpc> {
-        self.vpcs.get(id).map(|&i| &self.snapshot.vpcs[i])
+        self.find(Kind::Vpc, id).map(|i| &self.snapshot.vpcs[i])
     }
     pub fn subnet(&self, id: &str) -> Option<&Subnet> {
-        self.subnets.get(id).map(|&i| &self.snapshot.subnets[i])
+        self.find(Kind::Subnet, id)
+            .map(|i| &self.snapshot.subnets[i])
     }
     pub fn route_table(&self, id: &str) -> Option<&RouteTable> {
-        self.route_tables
-            .get(id)
-            .map(|&i| &self.snapshot.route_tables[i])
+        self.find(Kind::RouteTable, id)
+            .map(|i| &self.snapshot.route_tables[i])
+    }
+    /// The subnet's effective route table (explicit association or main)
+    /// and its node: the subnet's `RoutedBy` edge.
+    pub fn routed_by(&self, subnet: &str) -> Option<(NodeIndex, &RouteTable)> {
+        let n = self.node(Kind::Subnet, subnet)?;
+        let t = self
+            .neighbours(n, Outgoing, Edge::RoutedBy, Kind::RouteTable)
+            .next()?;
+        let i = self.index_at(t, Kind::RouteTable)?;
+        Some((t, &self.snapshot.route_tables[i]))
     }
     /// The subnet's effective route table (explicit association or main).
     pub fn route_table_of_subnet(&self, subnet: &str) -> Option<&RouteTable> {
-        self.subnet_route_table
-            .get(subnet)
-            .map(|&i| &self.snapshot.route_tables[i])
+        self.routed_by(subnet).map(|(_, rt)| rt)
+    }
+    /// The subnets of the snapshot whose effective route table is `table`,
+    /// in snapshot order.
+    pub fn subnets_of_route_table<'a>(&'a self, table: &str) -> impl Iterator<Item = &'a Subnet> {
+        self.neighbours_of(
+            Kind::RouteTable,
+            table,
+            Incoming,
+            Edge::RoutedBy,
+            Kind::Subnet,
+        )
+        .map(|i| &self.snapshot.subnets[i])
+    }
+    /// A route table's routes as (route index, target node), in route order.
+    pub fn routes(&self, table: NodeIndex) -> impl Iterator<Item = (usize, NodeIndex)> + '_ {
+        self.graph
+            .edges_directed(table, Outgoing)
+            .filter_map(|e| match *e.weight() {
+                Edge::Route(r) => Some((r, e.target())),
+                _ => None,
+            })
+    }
+    /// The node the route `route` of the table node `table` leads to.
+    ///
+    /// # Panics
+    /// When the table has no such route: the builder adds one edge per route.
+    pub fn route_target(&self, table: NodeIndex, route: usize) -> NodeIndex {
+        self.routes(table)
+            .find(|&(r, _)| r == route)
+            .map(|(_, t)| t)
+            .expect("a route edge per route")
     }
     pub fn nacl_of_subnet(&self, subnet: &str) -> Option<&NetworkAcl> {
-        self.subnet_nacl
-            .get(subnet)
-            .map(|&i| &self.snapshot.network_acls[i])
+        self.neighbours_of(
+            Kind::Subnet,
+            subnet,
+            Outgoing,
+            Edge::FilteredBy,
+            Kind::NetworkAcl,
+        )
+        .next()
+        .map(|i| &self.snapshot.network_acls[i])
     }
     pub fn nacl(&self, id: &str) -> Option<&NetworkAcl> {
-        self.nacls.get(id).map(|&i| &self.snapshot.network_acls[i])
+        self.find(Kind::NetworkAcl, id)
+            .map(|i| &self.snapshot.network_acls[i])
     }
     pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {
-        self.sgs.get(id).map(|&i| &self.snapshot.security_groups[i])
+        self.find(Kind::SecurityGroup, id)
+            .map(|i| &self.snapshot.security_groups[i])
     }
     pub fn prefix_list(&self, id: &str) -> Option<&PrefixList> {
-        self.prefix_lists
-            .get(id)
-            .map(|&i| &self.snapshot.prefix_lists[i])
+        self.find(Kind::PrefixList, id)
+            .map(|i| &self.snapshot.prefix_lists[i])
     }
     pub fn endpoint(&self, id: &str) -> Option<&VpcEndpoint> {
-        self.endpoints
-            .get(id)
-            .map(|&i| &self.snapshot.vpc_endpoints[i])
+        self.find(Kind::VpcEndpoint, id)
+            .map(|i| &self.snapshot.vpc_endpoints[i])
+    }
+    /// The VPC endpoint at a node (a route target, say).
+    pub fn endpoint_at(&self, n: NodeIndex) -> Option<&VpcEndpoint> {
+        self.index_at(n, Kind::VpcEndpoint)
+            .map(|i| &self.snapshot.vpc_endpoints[i])
     }
     pub fn nat_gateway(&self, id: &str) -> Option<&NatGateway> {
-        self.nats.get(id).map(|&i| &self.snapshot.nat_gateways[i])
+        self.find(Kind::NatGateway, id)
+            .map(|i| &self.snapshot.nat_gateways[i])
+    }
+    /// The NAT gateway at a node (a route target, say).
+    pub fn nat_gateway_at(&self, n: NodeIndex) -> Option<&NatGateway> {
+        self.index_at(n, Kind::NatGateway)
+            .map(|i| &self.snapshot.nat_gateways[i])
     }
     pub fn internet_gateway(&self, id: &str) -> Option<&InternetGateway> {
-        self.igws
-            .get(id)
-            .map(|&i| &self.snapshot.internet_gateways[i])
+        self.find(Kind::InternetGateway, id)
+            .map(|i| &self.snapshot.internet_gateways[i])
+    }
+    /// The internet gateway at a node (a route target, say).
+    pub fn internet_gateway_at(&self, n: NodeIndex) -> Option<&InternetGateway> {
+        self.index_at(n, Kind::InternetGateway)
+            .map(|i| &self.snapshot.internet_gateways[i])
+    }
+    /// Whether the gateway at node `gateway` is attached to the VPC `vpc`.
+    pub fn attached_to(&self, gateway: NodeIndex, vpc: &str) -> bool {
+        self.node(Kind::Vpc, vpc).is_some_and(|v| {
+            self.graph
+                .edges_directed(gateway, Outgoing)
+                .any(|e| *e.weight() == Edge::AttachedTo && e.target() == v)
+        })
     }
     pub fn eni(&self, id: &str) -> Option<&NetworkInterface> {
-        self.enis
-            .get(id)
-            .map(|&i| &self.snapshot.network_interfaces[i])
+        self.find(Kind::NetworkInterface, id)
+            .map(|i| &self.snapshot.network_interfaces[i])
+    }
+    /// The ENIs of the snapshot in a subnet, in snapshot order.
+    pub fn enis_in_subnet<'a>(
+        &'a self,
+        subnet: &str,
+    ) -> impl Iterator<Item = &'a NetworkInterface> {
+        self.neighbours_of(
+            Kind::Subnet,
+            subnet,
+            Outgoing,
+            Edge::Contains,
+            Kind::NetworkInterface,
+        )
+        .map(|i| &self.snapshot.network_interfaces[i])
     }
     pub fn instance(&self, id: &str) -> Option<&Instance> {
-        self.instances.get(id).map(|&i| &self.snapshot.instances[i])
+        self.find(Kind::Instance, id)
+            .map(|i| &self.snapshot.instances[i])
     }
     pub fn mount_target(&self, id: &str) -> Option<&EfsMountTarget> {
-        self.mount_targets
-            .get(id)
-            .map(|&i| &self.snapshot.efs_mount_targets[i])
+        self.find(Kind::EfsMountTarget, id)
+            .map(|i| &self.snapshot.efs_mount_targets[i])
     }
     pub fn file_system(&self, id: &str) -> Option<&EfsFileSystem> {
-        self.file_systems
-            .get(id)
-            .map(|&i| &self.snapshot.efs_file_systems[i])
+        self.find(Kind::EfsFileSystem, id)
+            .map(|i| &self.snapshot.efs_file_systems[i])
     }
     pub fn dhcp_options(&self, id: &str) -> Option<&DhcpOptions> {
-        self.dhcp.get(id).map(|&i| &self.snapshot.dhcp_options[i])
+        self.find(Kind::DhcpOptions, id)
+            .map(|i| &self.snapshot.dhcp_options[i])
     }
     /// Owners of the private addresses within [lo, hi] (IPv4 as u32) in a
     /// VPC, in address order, with the owners whose VPC is not known (which
@@ -835,32 +1021,57 @@ impl Topology {
     pub fn group_members(&self, sg: &str) -> impl Iterator<Item = u32> + '_ {
         self.sg_members.get(sg).into_iter().flatten().copied()
     }
-    pub fn eni_role(&self, eni: &str) -> Option<&EniRole> {
-        self.eni_role.get(eni)
+    /// What owns an ENI: its incoming `Owns` edges. Of several owners
+    /// (impossible in AWS), a NAT gateway before a mount target before an
+    /// endpoint, and of one kind the later in snapshot order.
+    pub fn eni_role(&self, eni: &str) -> Option<EniRole<'_>> {
+        let n = self.node(Kind::NetworkInterface, eni)?;
+        let s = &self.snapshot;
+        self.graph
+            .edges_directed(n, Incoming)
+            .filter(|e| *e.weight() == Edge::Owns)
+            .map(|e| self.graph[e.source()])
+            .filter(|o| o.present)
+            .max_by_key(|o| {
+                (
+                    o.kind == Kind::NatGateway,
+                    o.kind == Kind::EfsMountTarget,
+                    o.index,
+                )
+            })
+            .and_then(|o| match o.kind {
+                Kind::VpcEndpoint => Some(EniRole::VpcEndpoint(&s.vpc_endpoints[o.index].id)),
+                Kind::EfsMountTarget => {
+                    Some(EniRole::MountTarget(&s.efs_mount_targets[o.index].id))
+                }
+                Kind::NatGateway => Some(EniRole::NatGateway(&s.nat_gateways[o.index].id)),
+                _ => None,
+            })
     }
-    /// The internet gateways attached to a VPC.
+    /// The internet gateways attached to a VPC, in snapshot order.
     pub fn igws_of_vpc<'a>(&'a self, vpc: &'a str) -> impl Iterator<Item = &'a InternetGateway> {
-        self.igws_of_vpc
-            .get(vpc)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.snapshot.internet_gateways[i])
+        self.neighbours_of(
+            Kind::Vpc,
+            vpc,
+            Incoming,
+            Edge::AttachedTo,
+            Kind::InternetGateway,
+        )
+        .map(|i| &self.snapshot.internet_gateways[i])
     }
     /// The VPC endpoints of a VPC, in snapshot order.
     pub fn endpoints_of_vpc<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a VpcEndpoint> {
-        self.endpoints_of_vpc
-            .get(vpc)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.snapshot.vpc_endpoints[i])
+        self.neighbours_of(Kind::Vpc, vpc, Outgoing, Edge::Contains, Kind::VpcEndpoint)
+            .map(|i| &self.snapshot.vpc_endpoints[i])
+    }
+    /// The subnets of a VPC, in snapshot order.
+    pub fn subnets_of_vpc<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a Subnet> {
+        self.neighbours_of(Kind::Vpc, vpc, Outgoing, Edge::Contains, Kind::Subnet)
+            .map(|i| &self.snapshot.subnets[i])
     }
     /// The subnet (of a VPC) whose CIDR contains an address.
     pub fn subnet_containing(&self, vpc: &str, ip: Ipv4Addr) -> Option<&Subnet> {
-        self.subnets_of_vpc
-            .get(vpc)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.snapshot.subnets[i])
+        self.subnets_of_vpc(vpc)
             .find(|s| s.cidr.is_some_and(|c| c.contains(&ip)))
     }
 }
@@ -913,11 +1124,181 @@ mod tests {
         .unwrap()
     }
 
+    /// Several of everything, to check the order neighbours come in.
+    fn wide() -> Snapshot {
+        let route = |dst: &str, kind: &str, id: &str| {
+            serde_json::json!({"destination": {"kind": "ipv4", "value": dst},
+                               "target": {"kind": kind, "id": id}})
+        };
+        serde_json::from_value(serde_json::json!({
+            "schema_version": 1,
+            "vpcs": [{"id": "vpc-1"}, {"id": "vpc-2"}],
+            "subnets": [
+                {"id": "subnet-1", "vpc_id": "vpc-1", "cidr": "10.0.0.0/16"},
+                {"id": "subnet-2", "vpc_id": "vpc-2", "cidr": "10.0.0.0/24"},
+                {"id": "subnet-3", "vpc_id": "vpc-1", "cidr": "10.0.1.0/24"},
+                {"id": "subnet-4", "vpc_id": "vpc-1", "cidr": "10.0.2.0/24"}
+            ],
+            "route_tables": [
+                {"id": "rtb-1", "vpc_id": "vpc-1", "main": true, "routes": [
+                    {"destination": {"kind": "ipv4", "value": "10.0.0.0/16"}, "target": {"kind": "local"}},
+                    route("0.0.0.0/0", "internet-gateway", "igw-1"),
+                    route("10.9.0.0/16", "vpc-peering-connection", "pcx-1"),
+                    route("10.8.0.0/16", "instance", "eni-x"),
+                    route("10.7.0.0/16", "network-interface", "eni-gone")
+                ]},
+                {"id": "rtb-2", "vpc_id": "vpc-1", "subnet_ids": ["subnet-4", "subnet-3"], "routes": []},
+                {"id": "rtb-3", "vpc_id": "vpc-1", "subnet_ids": ["subnet-3", "subnet-gone"], "routes": []}
+            ],
+            "network_acls": [
+                {"id": "acl-1", "vpc_id": "vpc-1", "subnet_ids": ["subnet-1", "subnet-3"], "entries": []},
+                {"id": "acl-2", "vpc_id": "vpc-1", "subnet_ids": ["subnet-3"], "entries": []}
+            ],
+            "internet_gateways": [
+                {"id": "igw-1", "vpc_ids": ["vpc-1"]},
+                {"id": "igw-2", "vpc_ids": ["vpc-2", "vpc-1", "vpc-1"]},
+                {"id": "igw-3", "vpc_ids": ["vpc-1"]}
+            ],
+            "vpc_endpoints": [
+                {"id": "vpce-1", "vpc_id": "vpc-1", "service_name": "s3", "endpoint_type": "gateway"},
+                {"id": "vpce-2", "vpc_id": "vpc-2", "service_name": "sts", "endpoint_type": "interface",
+                 "network_interface_ids": ["eni-x", "eni-y"]},
+                {"id": "vpce-3", "vpc_id": "vpc-1", "service_name": "sts", "endpoint_type": "interface",
+                 "network_interface_ids": ["eni-y"]}
+            ],
+            "nat_gateways": [
+                {"id": "nat-1", "vpc_id": "vpc-1", "subnet_id": "subnet-1", "state": "available",
+                 "connectivity_type": "public", "addresses": [{"network_interface_id": "eni-y"}]}
+            ],
+            "network_interfaces": [
+                {"id": "eni-x", "subnet_id": "subnet-1", "vpc_id": "vpc-1"},
+                {"id": "eni-y", "subnet_id": "subnet-3", "vpc_id": "vpc-1"},
+                {"id": "eni-z", "subnet_id": "subnet-1", "vpc_id": "vpc-1"}
+            ]
+        }))
+        .unwrap()
+    }
+
+    fn ids<'a, T: 'a>(items: impl Iterator<Item = &'a T>, id: impl Fn(&T) -> &str) -> Vec<String> {
+        items.map(|x| id(x).to_string()).collect()
+    }
+
     #[test]
     fn main_table_is_the_fallback() {
         let (t, _) = Topology::build(&snap());
         assert_eq!(t.route_table_of_subnet("subnet-a").unwrap().id, "rtb-main");
         assert_eq!(t.route_table_of_subnet("subnet-b").unwrap().id, "rtb-b");
+        assert_eq!(
+            ids(t.subnets_of_route_table("rtb-main"), |s| &s.id),
+            ["subnet-a"]
+        );
+    }
+
+    #[test]
+    fn the_later_explicit_association_wins() {
+        let (t, w) = Topology::build(&wide());
+        assert_eq!(t.route_table_of_subnet("subnet-3").unwrap().id, "rtb-3");
+        assert_eq!(t.route_table_of_subnet("subnet-4").unwrap().id, "rtb-2");
+        // A subnet the snapshot lacks still has its association.
+        assert_eq!(t.route_table_of_subnet("subnet-gone").unwrap().id, "rtb-3");
+        assert!(t.subnet("subnet-gone").is_none());
+        assert!(w.iter().any(
+            |d| d.code == "conflicting-association" && d.ids == ["subnet-3", "rtb-2", "rtb-3"]
+        ));
+        // Tables list their subnets in snapshot order, present ones only.
+        assert_eq!(
+            ids(t.subnets_of_route_table("rtb-2"), |s| &s.id),
+            ["subnet-4"]
+        );
+        assert_eq!(
+            ids(t.subnets_of_route_table("rtb-3"), |s| &s.id),
+            ["subnet-3"]
+        );
+        assert_eq!(
+            ids(t.subnets_of_route_table("rtb-1"), |s| &s.id),
+            ["subnet-1"]
+        );
+        // The later ACL wins; a subnet without one has none.
+        assert_eq!(t.nacl_of_subnet("subnet-3").unwrap().id, "acl-2");
+        assert_eq!(t.nacl_of_subnet("subnet-1").unwrap().id, "acl-1");
+        assert!(t.nacl_of_subnet("subnet-4").is_none());
+    }
+
+    #[test]
+    fn route_edges_carry_the_route_in_route_order() {
+        let (t, _) = Topology::build(&wide());
+        let (table, rt) = t.routed_by("subnet-1").unwrap();
+        assert_eq!(rt.id, "rtb-1");
+        let routes: Vec<(usize, Kind, bool, &str)> = t
+            .routes(table)
+            .map(|(r, n)| (r, t.graph[n].kind, t.graph[n].present, t.id_of(n)))
+            .collect();
+        assert_eq!(
+            routes,
+            [
+                (0, Kind::Vpc, true, "vpc-1"),
+                (1, Kind::InternetGateway, true, "igw-1"),
+                (2, Kind::External, false, "pcx-1"),
+                // An instance route naming an ENI id leads to the ENI.
+                (3, Kind::NetworkInterface, true, "eni-x"),
+                (4, Kind::NetworkInterface, false, "eni-gone"),
+            ]
+        );
+        let igw = t.route_target(table, 1);
+        assert_eq!(t.internet_gateway_at(igw).unwrap().id, "igw-1");
+        assert!(t.attached_to(igw, "vpc-1"));
+        assert!(!t.attached_to(igw, "vpc-2"));
+        assert!(t.nat_gateway_at(igw).is_none());
+
+        let (t, _) = Topology::build(&snap());
+        let (table, _) = t.routed_by("subnet-a").unwrap();
+        let nat = t.route_target(table, 1);
+        assert_eq!(t.graph[nat].kind, Kind::NatGateway);
+        assert_eq!(t.id_of(nat), "nat-missing");
+        assert!(t.nat_gateway_at(nat).is_none());
+    }
+
+    #[test]
+    fn neighbours_come_in_snapshot_order() {
+        let (t, _) = Topology::build(&wide());
+        assert_eq!(
+            ids(t.subnets_of_vpc("vpc-1"), |s| &s.id),
+            ["subnet-1", "subnet-3", "subnet-4"]
+        );
+        assert_eq!(
+            ids(t.endpoints_of_vpc("vpc-1"), |e| &e.id),
+            ["vpce-1", "vpce-3"]
+        );
+        assert_eq!(
+            ids(t.igws_of_vpc("vpc-1"), |g| &g.id),
+            ["igw-1", "igw-2", "igw-3"]
+        );
+        assert_eq!(ids(t.igws_of_vpc("vpc-2"), |g| &g.id), ["igw-2"]);
+        assert_eq!(
+            ids(t.enis_in_subnet("subnet-1"), |e| &e.id),
+            ["eni-x", "eni-z"]
+        );
+        // The first subnet in snapshot order that holds the address.
+        let ip = "10.0.1.5".parse().unwrap();
+        assert_eq!(t.subnet_containing("vpc-1", ip).unwrap().id, "subnet-1");
+        assert_eq!(t.subnet_containing("vpc-2", ip), None);
+        assert!(t.igws_of_vpc("vpc-none").next().is_none());
+    }
+
+    #[test]
+    fn eni_roles_come_from_owner_edges() {
+        let (t, _) = Topology::build(&wide());
+        // The NAT gateway over the endpoints; of endpoints, the later.
+        assert_eq!(
+            t.eni_role("eni-y"),
+            Some(EniRole::NatGateway(&"nat-1".to_string()))
+        );
+        assert_eq!(
+            t.eni_role("eni-x"),
+            Some(EniRole::VpcEndpoint(&"vpce-2".to_string()))
+        );
+        assert_eq!(t.eni_role("eni-z"), None);
+        assert_eq!(t.eni_role("eni-none"), None);
     }
 
     #[test]
@@ -932,12 +1313,5 @@ mod tests {
             "{d:?}"
         );
         assert!(d.iter().any(|d| d.ids == ["sg-1", "sg-gone"]), "{d:?}");
-    }
-
-    #[test]
-    fn graph_has_route_edges() {
-        let (t, _) = Topology::build(&snap());
-        let rt = t.node_index[&Node::RouteTable("rtb-main".into())];
-        assert_eq!(t.graph.neighbors(rt).count(), 2);
     }
 }

@@ -22,6 +22,7 @@
 //! (`leaves.rs`).
 
 use crate::findings::{Absent, Beyond, Code, Decision, Filter, Kind, Rule, Why};
+use crate::graph::NodeIndex;
 use crate::snapshot::EndpointType;
 
 use super::super::branch::Branch;
@@ -35,11 +36,12 @@ impl Ctx<'_> {
         &mut self,
         mut b: Branch,
         subnet: &str,
-        id: &str,
+        node: NodeIndex,
         out: &mut Vec<Step>,
     ) {
         let topo = self.topo;
-        let Some(ep) = topo.endpoint(id) else {
+        let id = topo.id_of(node);
+        let Some(ep) = topo.endpoint_at(node) else {
             let absent = Absent::VpcEndpoint(id.to_string());
             out.push(self.not_captured(b, id, Kind::VpcEndpoint, absent));
             return;

@@ -45,9 +45,9 @@
 
 use std::net::Ipv4Addr;
 
-use crate::snapshot::RouteTarget;
-
 use crate::findings::{Absent, Beyond, Code, Decision, Kind, Note, Rule, Why};
+use crate::graph::NodeIndex;
+use crate::snapshot::RouteTarget;
 
 use super::super::atoms::{ip_iv, is_private_ip, net_iv};
 use super::super::branch::{Branch, Leg};
@@ -62,17 +62,18 @@ impl Ctx<'_> {
         &mut self,
         mut b: Branch,
         subnet: &str,
-        igw: &str,
+        node: NodeIndex,
         vpc: &str,
         out: &mut Vec<Step>,
     ) {
         let topo = self.topo;
-        let Some(g) = topo.internet_gateway(igw) else {
+        let igw = topo.id_of(node);
+        if topo.internet_gateway_at(node).is_none() {
             let absent = Absent::InternetGateway(igw.to_string());
             out.push(self.not_captured(b, igw, Kind::InternetGateway, absent));
             return;
-        };
-        if !g.vpc_ids.iter().any(|v| v == vpc) {
+        }
+        if !topo.attached_to(node, vpc) {
             b.hop(
                 igw,
                 Kind::InternetGateway,

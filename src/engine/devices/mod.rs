@@ -25,6 +25,7 @@ pub mod route_table;
 mod sg;
 
 use crate::findings::{Absent, Beyond, Code, Kind, Note, Why};
+use crate::graph::NodeIndex;
 
 use super::branch::Branch;
 use super::env::Ctx;
@@ -49,16 +50,17 @@ pub(super) enum At {
     Local { from: Option<String>, vpc: String },
     /// The ENI, instance or mount target `owner` (its role decides which).
     Eni { from: Option<String>, owner: String },
-    /// An internet gateway, reached by a route of `subnet` in `vpc`.
+    /// An internet gateway (its node: a route's target), reached by a
+    /// route of `subnet` in `vpc`.
     InternetGateway {
         subnet: String,
-        igw: String,
+        node: NodeIndex,
         vpc: String,
     },
-    /// A NAT gateway, reached by a route of `subnet`.
-    NatGateway { subnet: String, id: String },
-    /// A gateway VPC endpoint, reached by a route of `subnet`.
-    GatewayEndpoint { subnet: String, id: String },
+    /// A NAT gateway (its node), reached by a route of `subnet`.
+    NatGateway { subnet: String, node: NodeIndex },
+    /// A gateway VPC endpoint (its node), reached by a route of `subnet`.
+    GatewayEndpoint { subnet: String, node: NodeIndex },
     /// A route target that leads out of what the snapshot holds.
     Outside {
         subnet: String,
@@ -101,9 +103,11 @@ impl Ctx<'_> {
             At::RouteTable { subnet } => self.route(b, &subnet, out),
             At::Local { from, vpc } => self.deliver_local(b, from.as_deref(), &vpc, out),
             At::Eni { from, owner } => self.deliver_to(b, from.as_deref(), &owner, out),
-            At::InternetGateway { subnet, igw, vpc } => self.via_igw(b, &subnet, &igw, &vpc, out),
-            At::NatGateway { subnet, id } => self.via_nat(b, &subnet, &id, out),
-            At::GatewayEndpoint { subnet, id } => self.via_gateway_endpoint(b, &subnet, &id, out),
+            At::InternetGateway { subnet, node, vpc } => self.via_igw(b, &subnet, node, &vpc, out),
+            At::NatGateway { subnet, node } => self.via_nat(b, &subnet, node, out),
+            At::GatewayEndpoint { subnet, node } => {
+                self.via_gateway_endpoint(b, &subnet, node, out)
+            }
             At::Outside {
                 subnet,
                 target,

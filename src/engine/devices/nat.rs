@@ -30,6 +30,7 @@
 //! what the engine models.
 
 use crate::findings::{Absent, Code, Decision, Filter, Kind, Rule, Why};
+use crate::graph::NodeIndex;
 use crate::snapshot::NatGateway;
 
 use super::super::atoms::ip_iv;
@@ -44,9 +45,16 @@ use super::{At, Step};
 const NAT_PORTS: Iv = Iv::new(1024, 65535);
 
 impl Ctx<'_> {
-    pub(super) fn via_nat(&mut self, mut b: Branch, subnet: &str, id: &str, out: &mut Vec<Step>) {
+    pub(super) fn via_nat(
+        &mut self,
+        mut b: Branch,
+        subnet: &str,
+        node: NodeIndex,
+        out: &mut Vec<Step>,
+    ) {
         let topo = self.topo;
-        let Some(nat) = topo.nat_gateway(id) else {
+        let id = topo.id_of(node);
+        let Some(nat) = topo.nat_gateway_at(node) else {
             let absent = Absent::NatGateway(id.to_string());
             out.push(self.not_captured(b, id, Kind::NatGateway, absent));
             return;

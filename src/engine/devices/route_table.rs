@@ -3,7 +3,7 @@
 //! AWS rules (<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>,
 //! "Route priority"):
 //! - a subnet uses its associated table, else the VPC's main table (the
-//!   association is resolved in `graph`);
+//!   subnet's `RoutedBy` edge in `graph`);
 //! - the most specific route wins (longest prefix); a prefix-list route
 //!   competes entry by entry with the length of each entry, and a static
 //!   route beats a prefix-list route of the same length;
@@ -15,13 +15,15 @@
 //! `NO_PATH` (more than four route lookups: a loop), `UNKNOWN_RESOURCE`
 //! (the subnet's table is not in the snapshot). `MORE_SPECIFIC_ROUTE` and
 //! `HIGHER_PRIORITY_ROUTE` are not produced: the route that wins is named
-//! on the path's route-table hop instead. Routes to targets the engine does
-//! not model (peering, transit gateway, VPN, appliances) go to `leaves.rs`.
+//! on the path's route-table hop instead. A winning route is followed along
+//! its edge in the topology graph: the target node's kind picks the next
+//! device. Routes to targets the engine does not model (peering, transit
+//! gateway, VPN, appliances) go to `leaves.rs`.
 
 use std::rc::Rc;
 
 use crate::findings::{Absent, Beyond, Code, Decision, Kind, Note, Rule, Why};
-use crate::graph::Topology;
+use crate::graph::{Kind as NodeKind, NodeIndex, Topology};
 use crate::snapshot::{Route, RouteDestination, RouteTable, RouteTarget};
 
 use super::super::atoms::{AddrMatch, Atoms};
@@ -60,7 +62,7 @@ impl Ctx<'_> {
             return;
         }
         let topo = self.topo;
-        let Some(rt) = topo.route_table_of_subnet(subnet) else {
+        let Some((table, rt)) = topo.routed_by(subnet) else {
             let absent = Absent::RouteTable(subnet.to_string());
             out.push(self.not_captured(b, subnet, Kind::Subnet, absent));
             return;
@@ -87,7 +89,8 @@ impl Ctx<'_> {
                 target: r.target.id().to_string(),
             };
             nb.hop(&rt.id, Kind::RouteTable, Decision::Route, rule);
-            self.follow_route(nb, subnet, &rt.id, r, out);
+            let target = topo.route_target(table, *i);
+            self.follow_route(nb, subnet, &rt.id, r, target, out);
         }
         let rest_maybe = iv_intersect(&dsts, rem_maybe);
         if !rest_maybe.is_empty() {
@@ -125,6 +128,7 @@ impl Ctx<'_> {
         subnet: &str,
         rtb: &str,
         r: &Route,
+        target: NodeIndex,
         out: &mut Vec<Step>,
     ) {
         let topo = self.topo;
@@ -147,42 +151,44 @@ impl Ctx<'_> {
             out.push(Step::Leaf(b));
             return;
         }
+        // The route's edge leads to the next device: the target node's kind.
         let subnet = subnet.to_string();
-        let at = match &r.target {
-            RouteTarget::Local => At::Local {
+        let node = topo.graph[target];
+        let id = topo.id_of(target);
+        let at = match node.kind {
+            NodeKind::Vpc => At::Local {
                 from: Some(subnet),
                 vpc,
             },
-            RouteTarget::InternetGateway(id) => At::InternetGateway {
+            NodeKind::InternetGateway => At::InternetGateway {
                 subnet,
-                igw: id.clone(),
+                node: target,
                 vpc,
             },
-            RouteTarget::NatGateway(id) => At::NatGateway {
+            NodeKind::NatGateway => At::NatGateway {
                 subnet,
-                id: id.clone(),
+                node: target,
             },
-            RouteTarget::VpcEndpoint(id) => At::GatewayEndpoint {
+            NodeKind::VpcEndpoint => At::GatewayEndpoint {
                 subnet,
-                id: id.clone(),
+                node: target,
             },
-            RouteTarget::NetworkInterface(id) | RouteTarget::Instance(id) => {
-                let present = topo.eni(id).is_some() || topo.instance(id).is_some();
-                let beyond = if present {
-                    Beyond::Appliance(id.clone())
+            NodeKind::NetworkInterface | NodeKind::Instance => {
+                let beyond = if node.present {
+                    Beyond::Appliance(id.to_string())
                 } else {
-                    Beyond::MissingTarget(id.clone())
+                    Beyond::MissingTarget(id.to_string())
                 };
                 At::Outside {
                     subnet,
-                    target: id.clone(),
+                    target: id.to_string(),
                     beyond,
                 }
             }
-            other => At::Outside {
+            _ => At::Outside {
                 subnet,
-                target: other.id().to_string(),
-                beyond: Beyond::Through(other.id().to_string()),
+                target: id.to_string(),
+                beyond: Beyond::Through(id.to_string()),
             },
         };
         out.push(Step::Next(b, at));
