@@ -682,7 +682,7 @@ impl<'a> Builder<'a> {
     }
 
     fn add_vpc_components(&mut self, vpc: &str) {
-        let (s, topo) = (self.s, self.topo);
+        let topo = self.topo;
         for e in topo.endpoints_of_vpc(vpc) {
             let key = format!("vpce:{}", e.id);
             let svc = service_suffix(&e.service_name);
@@ -759,10 +759,10 @@ impl<'a> Builder<'a> {
             c.serves = serves;
             self.place(c, Place::Endpoints, Some(vpc), None);
         }
-        for n in s
-            .nat_gateways
-            .iter()
-            .filter(|n| n.vpc_id == vpc && n.state != "deleted")
+        for n in self
+            .topo
+            .nat_gateways_of_vpc(vpc)
+            .filter(|n| n.state != "deleted")
         {
             let key = format!("nat:{}", n.id);
             let mut c = Component::new(

@@ -874,10 +874,9 @@ impl<'a> Cx<'a> {
             .map(|g| g.id.clone())
             .collect();
         let nats: Vec<String> = self
-            .s
-            .nat_gateways
-            .iter()
-            .filter(|n| n.vpc_id == vpc_id && n.state != "deleted")
+            .topo
+            .nat_gateways_of_vpc(vpc_id)
+            .filter(|n| n.state != "deleted")
             .map(|n| format!("{} ({}, {})", n.id, n.subnet_id, n.state))
             .collect();
         items.push(Item::new(
@@ -1602,12 +1601,7 @@ impl<'a> Cx<'a> {
         let Some(vpc) = self.vpc_id() else {
             return Self::section("endpoints", "VPC endpoints", items);
         };
-        let mut eps: Vec<&VpcEndpoint> = self
-            .s
-            .vpc_endpoints
-            .iter()
-            .filter(|e| e.vpc_id == vpc)
-            .collect();
+        let mut eps: Vec<&VpcEndpoint> = self.topo.endpoints_of_vpc(vpc).collect();
         eps.sort_by(|a, b| (&a.service_name, &a.id).cmp(&(&b.service_name, &b.id)));
         let Some(region) = self.region.clone() else {
             return Self::section("endpoints", "VPC endpoints", items);

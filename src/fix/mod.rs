@@ -194,9 +194,9 @@ impl<'a> Cx<'a> {
     fn gateway_endpoint(&self) -> Option<&'a crate::snapshot::VpcEndpoint> {
         let name = self.service_name()?;
         let vpc = self.vpc()?;
-        self.topo.snapshot.vpc_endpoints.iter().find(|e| {
-            e.vpc_id == vpc && e.service_name == name && e.endpoint_type == EndpointType::Gateway
-        })
+        self.topo
+            .endpoints_of_vpc(vpc)
+            .find(|e| e.service_name == name && e.endpoint_type == EndpointType::Gateway)
     }
 
     /// The service's managed prefix list (S3, DynamoDB).

@@ -157,10 +157,8 @@ pub fn public_subnet<'a>(topo: &'a Topology, domain: &Domain, vpc: &str) -> Opti
 /// ([`nat::reaches_internet`]), preferring one outside the `avoid` subnets
 /// (the domain's, which must stay private), then the first by id.
 pub fn usable_nat<'a>(topo: &'a Topology, vpc: &str, avoid: &[String]) -> Option<&'a NatGateway> {
-    topo.snapshot
-        .nat_gateways
-        .iter()
-        .filter(|n| n.vpc_id == vpc && nat::reaches_internet(n))
+    topo.nat_gateways_of_vpc(vpc)
+        .filter(|n| nat::reaches_internet(n))
         .min_by_key(|n| (avoid.contains(&n.subnet_id), n.id.as_str()))
 }
 

@@ -252,6 +252,7 @@ impl<'s> Builder<'s> {
         self.contains(Kind::Vpc, Kind::VpcEndpoint, &s.vpc_endpoints, |x| {
             &x.vpc_id
         });
+        self.contains(Kind::Vpc, Kind::NatGateway, &s.nat_gateways, |x| &x.vpc_id);
         for (i, g) in s.internet_gateways.iter().enumerate().rev() {
             self.attach(self.at(Kind::InternetGateway, i), &g.vpc_ids);
         }
@@ -1064,6 +1065,11 @@ impl Topology {
         self.neighbours_of(Kind::Vpc, vpc, Outgoing, Edge::Contains, Kind::VpcEndpoint)
             .map(|i| &self.snapshot.vpc_endpoints[i])
     }
+    /// The NAT gateways of a VPC (by their `VpcId`), in snapshot order.
+    pub fn nat_gateways_of_vpc<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a NatGateway> {
+        self.neighbours_of(Kind::Vpc, vpc, Outgoing, Edge::Contains, Kind::NatGateway)
+            .map(|i| &self.snapshot.nat_gateways[i])
+    }
     /// The subnets of a VPC, in snapshot order.
     pub fn subnets_of_vpc<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a Subnet> {
         self.neighbours_of(Kind::Vpc, vpc, Outgoing, Edge::Contains, Kind::Subnet)
@@ -1168,7 +1174,9 @@ mod tests {
             ],
             "nat_gateways": [
                 {"id": "nat-1", "vpc_id": "vpc-1", "subnet_id": "subnet-1", "state": "available",
-                 "connectivity_type": "public", "addresses": [{"network_interface_id": "eni-y"}]}
+                 "connectivity_type": "public", "addresses": [{"network_interface_id": "eni-y"}]},
+                {"id": "nat-2", "vpc_id": "vpc-2", "subnet_id": "subnet-2", "state": "available"},
+                {"id": "nat-3", "vpc_id": "vpc-1", "subnet_id": "subnet-3", "state": "pending"}
             ],
             "network_interfaces": [
                 {"id": "eni-x", "subnet_id": "subnet-1", "vpc_id": "vpc-1"},
@@ -1274,6 +1282,10 @@ mod tests {
             ["igw-1", "igw-2", "igw-3"]
         );
         assert_eq!(ids(t.igws_of_vpc("vpc-2"), |g| &g.id), ["igw-2"]);
+        assert_eq!(
+            ids(t.nat_gateways_of_vpc("vpc-1"), |n| &n.id),
+            ["nat-1", "nat-3"]
+        );
         assert_eq!(
             ids(t.enis_in_subnet("subnet-1"), |e| &e.id),
             ["eni-x", "eni-z"]
