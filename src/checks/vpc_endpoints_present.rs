@@ -2,7 +2,7 @@
 //! endpoints Studio needs.
 
 use super::{Check, CheckContext, Docs, Finding};
-use crate::engine::{endpoint_service_name, route_table};
+use crate::engine::{endpoint_serves, endpoint_service_name, route_table};
 use crate::fix::{cli, recipes};
 use crate::query::Severity;
 use crate::snapshot::EndpointType;
@@ -67,7 +67,7 @@ fn run(cx: &CheckContext<'_>) -> Vec<Finding> {
             let name = endpoint_service_name(svc, &region);
             let found = endpoints.iter().find(|e| {
                 e.service_name == name
-                    && e.state.as_deref().is_none_or(|s| s == "available")
+                    && endpoint_serves(e)
                     && (e.endpoint_type == EndpointType::Interface
                         || (svc == "s3" && e.endpoint_type == EndpointType::Gateway))
             });

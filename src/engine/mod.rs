@@ -18,7 +18,7 @@ mod walk;
 use std::net::Ipv4Addr;
 
 pub use cache::Cache;
-pub use devices::{nat, route_table};
+pub use devices::{endpoint_serves, nat, route_table};
 pub use memo::Evaluator;
 pub use policy::is_full_access_policy;
 pub use resolve::dns::{endpoint_service_name, public_name};

@@ -1876,7 +1876,7 @@ impl<'a> Cx<'a> {
             .filter(|az| !enis.contains(az))
             .cloned()
             .collect();
-        if e.state.as_deref().is_some_and(|s| s != "available") {
+        if !crate::engine::endpoint_serves(e) {
             item.meaning = format!(
                 "The endpoint is {state}, not available: {} is unreachable through it.",
                 n.service

@@ -62,28 +62,26 @@ impl Ctx<'_> {
             return;
         }
         self.leave_subnet(&mut b, subnet);
-        if let Some(state) = &ep.state {
-            if state != "available" {
-                b.hop(
-                    id,
-                    Kind::VpcEndpoint,
-                    Decision::Deny,
-                    Rule::State(state.clone()),
-                );
-                b.block(
-                    id,
-                    Kind::VpcEndpoint,
-                    Direction::Forward,
-                    Code::BadState,
-                    Why::State {
-                        id: id.to_string(),
-                        state: state.clone(),
-                    },
-                );
-                b.drop_all();
-                out.push(Step::Leaf(b));
-                return;
-            }
+        if let Some(state) = ep.state.as_ref().filter(|_| !super::endpoint_serves(ep)) {
+            b.hop(
+                id,
+                Kind::VpcEndpoint,
+                Decision::Deny,
+                Rule::State(state.clone()),
+            );
+            b.block(
+                id,
+                Kind::VpcEndpoint,
+                Direction::Forward,
+                Code::BadState,
+                Why::State {
+                    id: id.to_string(),
+                    state: state.clone(),
+                },
+            );
+            b.drop_all();
+            out.push(Step::Leaf(b));
+            return;
         }
         // Gateway endpoints carry TCP and ICMP only.
         let adm = Admits::protocols(&[6, 1]);

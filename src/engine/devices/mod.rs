@@ -26,10 +26,23 @@ mod sg;
 
 use crate::findings::{Absent, Beyond, Code, Kind, Note, Why};
 use crate::graph::NodeIndex;
+use crate::snapshot::VpcEndpoint;
 
 use super::branch::Branch;
 use super::env::Ctx;
 use super::result::Direction;
+
+/// Whether a VPC endpoint (interface or gateway) carries traffic: AWS
+/// endpoints serve only in state `available` (`pendingAcceptance`,
+/// `pending`, `deleting`, `rejected`, `failed`, `expired` do not,
+/// <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html>,
+/// State). A state that was not captured is taken as serving; the
+/// verdicts that depend on it name the endpoint. The one place this rule
+/// lives: name resolution (`resolve/dns.rs`), the gateway-endpoint device,
+/// the checks and `explain` ask it.
+pub fn endpoint_serves(ep: &VpcEndpoint) -> bool {
+    ep.state.as_deref().is_none_or(|s| s == "available")
+}
 
 /// What a device does with a branch.
 pub(super) enum Step {
@@ -114,6 +127,33 @@ impl Ctx<'_> {
                 beyond,
             } => self.leaves_snapshot(b, &subnet, &target, beyond, out),
             At::Exit { via } => self.exit_to(b, via.as_deref(), out),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_serve_when_available_or_not_captured() {
+        let ep = |state: Option<&str>| -> VpcEndpoint {
+            serde_json::from_value(serde_json::json!({
+                "id": "vpce-1", "vpc_id": "vpc-1", "service_name": "s3",
+                "endpoint_type": "gateway", "state": state
+            }))
+            .unwrap()
+        };
+        assert!(endpoint_serves(&ep(Some("available"))));
+        assert!(endpoint_serves(&ep(None)));
+        for s in [
+            "pending",
+            "pendingacceptance",
+            "deleting",
+            "failed",
+            "rejected",
+        ] {
+            assert!(!endpoint_serves(&ep(Some(s))), "{s}");
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::findings::{Code, Decision, Kind, Note, Rule, Why};
 use crate::snapshot::EndpointType;
 
 use super::super::atoms::{ip_iv, net_iv, AddrMatch, AtomKind};
+use super::super::devices::endpoint_serves;
 use super::super::env::Ctx;
 use super::super::result::{Blocker, Direction, Hop};
 use super::super::space::Iv;
@@ -84,14 +85,13 @@ pub(in crate::engine) fn resolve_service(
     let gateway = endpoints
         .iter()
         .find(|e| e.endpoint_type == EndpointType::Gateway);
-    let interface = endpoints.iter().find(|e| {
-        e.endpoint_type == EndpointType::Interface
-            && e.state.as_deref().is_none_or(|s| s == "available")
-    });
-    if let Some(e) = endpoints.iter().find(|e| {
-        e.endpoint_type == EndpointType::Interface
-            && e.state.as_deref().is_some_and(|s| s != "available")
-    }) {
+    let interface = endpoints
+        .iter()
+        .find(|e| e.endpoint_type == EndpointType::Interface && endpoint_serves(e));
+    if let Some(e) = endpoints
+        .iter()
+        .find(|e| e.endpoint_type == EndpointType::Interface && !endpoint_serves(e))
+    {
         cx.note(Note::EndpointState {
             endpoint: e.id.clone(),
             service: name.clone(),
