@@ -216,7 +216,9 @@ pub fn sg_rule_admits(
 /// A set of security groups on one ENI, one direction: the packets any
 /// rule of any group admits (a missing group makes `maybe` everything).
 /// The definition [`super::cache::Cache`]'s group sets, built rule by rule
-/// and clipped, are tested against.
+/// and clipped, are tested against (a test oracle, not compiled into the
+/// tool).
+#[cfg(test)]
 pub fn sg_set_admits(topo: &Topology, atoms: &Atoms, groups: &[String], egress: bool) -> Admits {
     let mut out = Admits::default();
     for g in groups {
@@ -350,13 +352,17 @@ pub fn nacl_rules(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> NaclRules {
     }
 }
 
-/// A NACL direction as packets: first match wins, `*` denies.
+/// A NACL direction as packets: first match wins, `*` denies (for tests;
+/// the engine reads [`nacl_rules`] through the cache).
+#[cfg(test)]
 pub fn nacl_admits(atoms: &Atoms, acl: &NetworkAcl, egress: bool) -> Admits {
     nacl_rules(atoms, acl, egress).admits
 }
 
 /// The NACL entries that decide some of `packets`, in order: the allows,
-/// then the denies (the implicit `*` deny last when it decides any).
+/// then the denies (the implicit `*` deny last when it decides any). For
+/// tests; the engine calls [`nacl_witness_of`] on the cached entries.
+#[cfg(test)]
 pub fn nacl_witness(
     atoms: &Atoms,
     acl: &NetworkAcl,
