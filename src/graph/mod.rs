@@ -95,6 +95,8 @@ pub enum Edge {
     AttachedTo,
     /// VPC endpoint / EFS mount target / NAT gateway -> an ENI that carries it.
     Owns,
+    /// ENI -> each of its security groups, in the order the ENI lists them.
+    Guards,
 }
 
 /// The network graph plus the address indexes.
@@ -275,6 +277,15 @@ impl<'s> Builder<'s> {
             let enis = x.addresses.iter().map(|a| a.network_interface_id.as_ref());
             enis.flatten().collect()
         });
+        // The filters on an ENI, in its own order (added in reverse: see
+        // above).
+        for (i, e) in s.network_interfaces.iter().enumerate() {
+            let n = self.at(Kind::NetworkInterface, i);
+            for g in e.security_group_ids.iter().rev() {
+                let gn = self.node(Kind::SecurityGroup, g);
+                self.graph.add_edge(n, gn, Edge::Guards);
+            }
+        }
         // Routes, in route order.
         for (i, rt) in s.route_tables.iter().enumerate() {
             let n = self.at(Kind::RouteTable, i);
@@ -972,6 +983,22 @@ impl Topology {
         )
         .map(|i| &self.snapshot.network_interfaces[i])
     }
+    /// The security groups that guard an ENI (its `Guards` edges: ids in
+    /// the order the ENI lists them, groups the snapshot lacks included);
+    /// `None` when the ENI is not in the snapshot.
+    pub fn groups_of_eni(&self, eni: &str) -> Option<Vec<String>> {
+        let n = self.node(Kind::NetworkInterface, eni)?;
+        if !self.graph[n].present {
+            return None;
+        }
+        Some(
+            self.graph
+                .edges_directed(n, Outgoing)
+                .filter(|e| *e.weight() == Edge::Guards)
+                .map(|e| self.id_of(e.target()).to_string())
+                .collect(),
+        )
+    }
     pub fn instance(&self, id: &str) -> Option<&Instance> {
         self.find(Kind::Instance, id)
             .map(|i| &self.snapshot.instances[i])
@@ -1179,7 +1206,8 @@ mod tests {
                 {"id": "nat-3", "vpc_id": "vpc-1", "subnet_id": "subnet-3", "state": "pending"}
             ],
             "network_interfaces": [
-                {"id": "eni-x", "subnet_id": "subnet-1", "vpc_id": "vpc-1"},
+                {"id": "eni-x", "subnet_id": "subnet-1", "vpc_id": "vpc-1",
+                 "security_group_ids": ["sg-b", "sg-gone", "sg-a"]},
                 {"id": "eni-y", "subnet_id": "subnet-3", "vpc_id": "vpc-1"},
                 {"id": "eni-z", "subnet_id": "subnet-1", "vpc_id": "vpc-1"}
             ]
@@ -1295,6 +1323,17 @@ mod tests {
         assert_eq!(t.subnet_containing("vpc-1", ip).unwrap().id, "subnet-1");
         assert_eq!(t.subnet_containing("vpc-2", ip), None);
         assert!(t.igws_of_vpc("vpc-none").next().is_none());
+    }
+
+    #[test]
+    fn eni_groups_come_from_guards_edges_in_the_enis_order() {
+        let (t, _) = Topology::build(&wide());
+        assert_eq!(
+            t.groups_of_eni("eni-x").unwrap(),
+            ["sg-b", "sg-gone", "sg-a"]
+        );
+        assert_eq!(t.groups_of_eni("eni-y").unwrap(), Vec::<String>::new());
+        assert_eq!(t.groups_of_eni("eni-none"), None);
     }
 
     #[test]

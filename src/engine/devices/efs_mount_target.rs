@@ -33,11 +33,11 @@ pub(super) fn not_serving<'a>(topo: &'a Topology, mt: &str) -> Option<&'a str> {
 
 /// The mount target `mt` as the owner of its ENI `e`.
 pub(super) fn owner(topo: &Topology, e: &NetworkInterface, mt: &str) -> Owner {
-    let groups = if e.security_group_ids.is_empty() {
-        topo.mount_target(mt)
-            .and_then(|m| m.security_group_ids.clone())
-    } else {
-        Some(e.security_group_ids.clone())
+    let groups = match topo.groups_of_eni(&e.id) {
+        Some(g) if !g.is_empty() => Some(g),
+        _ => topo
+            .mount_target(mt)
+            .and_then(|m| m.security_group_ids.clone()),
     };
     Owner::new(
         e.subnet_id.clone(),

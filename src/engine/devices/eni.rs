@@ -89,7 +89,7 @@ impl Ctx<'_> {
                 )),
                 None => Some(Owner::new(
                     e.subnet_id.clone(),
-                    Some(e.security_group_ids.clone()),
+                    topo.groups_of_eni(owner),
                     owner.to_string(),
                     Kind::NetworkInterface,
                     Receiver::Id(owner.to_string()),

@@ -29,7 +29,7 @@ pub(super) fn owner(topo: &Topology, e: &NetworkInterface, ep: &str) -> Owner {
         .unwrap_or_default();
     Owner::new(
         e.subnet_id.clone(),
-        Some(e.security_group_ids.clone()),
+        topo.groups_of_eni(&e.id),
         ep.to_string(),
         Kind::VpcEndpoint,
         Receiver::EndpointEni {

@@ -107,7 +107,7 @@ impl Ctx<'_> {
                     addrs: vec![ip_iv(ip.address)],
                     subnet: Some(eni.subnet_id.clone()),
                     vpc: Some(eni.vpc_id.clone()),
-                    groups: Some(eni.security_group_ids.clone()),
+                    groups: topo.groups_of_eni(id),
                     resource: id.clone(),
                     app: None,
                     label: format!("{id} {}", ip.address),
