@@ -402,8 +402,14 @@ impl<'de> Deserialize<'de> for Note {
 /// Notes in the order and with the duplicates a reader sees: by their
 /// words, each once.
 pub fn sort_notes(notes: &mut Vec<Note>) {
-    notes.sort_by_cached_key(|n| n.to_string());
-    notes.dedup_by(|a, b| a.to_string() == b.to_string());
+    if notes.len() < 2 {
+        return;
+    }
+    // Each note's words, made once.
+    let mut keyed: Vec<(String, Note)> = notes.drain(..).map(|n| (n.to_string(), n)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    notes.extend(keyed.into_iter().map(|(_, n)| n));
 }
 
 impl fmt::Display for Note {

@@ -84,7 +84,8 @@ pub enum Edge {
     /// and EFS mount targets in it.
     Contains,
     /// Subnet -> its effective route table (explicit association, else the
-    /// VPC's main table).
+    /// VPC's main table); internet gateway -> a route table associated
+    /// with it (an edge association, ingress routing).
     RoutedBy,
     /// Subnet -> its network ACL.
     FilteredBy,
@@ -284,6 +285,17 @@ impl<'s> Builder<'s> {
             for g in e.security_group_ids.iter().rev() {
                 let gn = self.node(Kind::SecurityGroup, g);
                 self.graph.add_edge(n, gn, Edge::Guards);
+            }
+        }
+        // Edge associations (ingress routing): internet gateway -> the
+        // route tables associated with it, in snapshot order.
+        for (i, rt) in s.route_tables.iter().enumerate().rev() {
+            let table = self.at(Kind::RouteTable, i);
+            for g in &rt.gateway_ids {
+                if self.has(Kind::InternetGateway, g) {
+                    let gn = self.node(Kind::InternetGateway, g);
+                    self.graph.add_edge(gn, table, Edge::RoutedBy);
+                }
             }
         }
         // Routes, in route order.
@@ -1091,6 +1103,18 @@ impl Topology {
     pub fn endpoints_of_vpc<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a VpcEndpoint> {
         self.neighbours_of(Kind::Vpc, vpc, Outgoing, Edge::Contains, Kind::VpcEndpoint)
             .map(|i| &self.snapshot.vpc_endpoints[i])
+    }
+    /// The route tables associated with an internet gateway (edge
+    /// associations, ingress routing), in snapshot order.
+    pub fn edge_route_tables<'a>(&'a self, igw: &str) -> impl Iterator<Item = &'a RouteTable> {
+        self.neighbours_of(
+            Kind::InternetGateway,
+            igw,
+            Outgoing,
+            Edge::RoutedBy,
+            Kind::RouteTable,
+        )
+        .map(|i| &self.snapshot.route_tables[i])
     }
     /// The NAT gateways of a VPC (by their `VpcId`), in snapshot order.
     pub fn nat_gateways_of_vpc<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a NatGateway> {

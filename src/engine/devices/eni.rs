@@ -135,24 +135,7 @@ impl Ctx<'_> {
         }
         if kind == Kind::EfsMountTarget {
             if let Some(state) = efs_mount_target::not_serving(topo, &resource) {
-                b.hop(
-                    &resource,
-                    kind,
-                    Decision::Deny,
-                    Rule::State(state.to_string()),
-                );
-                b.block(
-                    &resource,
-                    kind,
-                    Direction::Forward,
-                    Code::BadState,
-                    Why::State {
-                        id: resource.clone(),
-                        state: state.to_string(),
-                    },
-                );
-                b.drop_all();
-                out.push(Step::Leaf(b));
+                out.push(Self::not_available(b, &resource, kind, state));
                 return;
             }
         }

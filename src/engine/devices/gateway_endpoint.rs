@@ -21,7 +21,7 @@
 //! an endpoint of another type (Gateway Load Balancer) leaves the snapshot
 //! (`leaves.rs`).
 
-use crate::findings::{Absent, Beyond, Code, Decision, Filter, Kind, Rule, Why};
+use crate::findings::{Absent, Beyond, Code, Filter, Kind, Rule};
 use crate::graph::NodeIndex;
 use crate::snapshot::EndpointType;
 
@@ -63,24 +63,7 @@ impl Ctx<'_> {
         }
         self.leave_subnet(&mut b, subnet);
         if let Some(state) = ep.state.as_ref().filter(|_| !super::endpoint_serves(ep)) {
-            b.hop(
-                id,
-                Kind::VpcEndpoint,
-                Decision::Deny,
-                Rule::State(state.clone()),
-            );
-            b.block(
-                id,
-                Kind::VpcEndpoint,
-                Direction::Forward,
-                Code::BadState,
-                Why::State {
-                    id: id.to_string(),
-                    state: state.clone(),
-                },
-            );
-            b.drop_all();
-            out.push(Step::Leaf(b));
+            out.push(Self::not_available(b, id, Kind::VpcEndpoint, state));
             return;
         }
         // Gateway endpoints carry TCP and ICMP only.

@@ -253,12 +253,7 @@ impl Ctx<'_> {
         // A route other than `local` for the address sends it to a
         // middlebox (a firewall ENI, a Gateway Load Balancer endpoint)
         // whose far side the engine does not model.
-        if let Some(edge) = topo
-            .snapshot
-            .route_tables
-            .iter()
-            .find(|rt| rt.vpc_id == vpc && rt.gateway_ids.contains(&igw))
-        {
+        if let Some(edge) = topo.edge_route_tables(&igw).find(|rt| rt.vpc_id == vpc) {
             let split = self.route_split(edge);
             let (parts, _, _) = &*split;
             let local = parts.iter().any(|(i, s, _)| {

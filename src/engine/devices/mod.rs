@@ -24,7 +24,7 @@ pub mod nat;
 pub mod route_table;
 mod sg;
 
-use crate::findings::{Absent, Beyond, Code, Kind, Note, Why};
+use crate::findings::{Absent, Beyond, Code, Decision, Kind, Note, Rule, Why};
 use crate::graph::NodeIndex;
 use crate::snapshot::VpcEndpoint;
 
@@ -107,6 +107,26 @@ impl Ctx<'_> {
             Why::Absent(absent),
         );
         b.make_unknown();
+        Step::Leaf(b)
+    }
+
+    /// A component that is not `available` (a NAT gateway, a gateway
+    /// endpoint, an EFS mount target) stops the flow: a denying hop with its
+    /// state, and `BAD_STATE`. The one place every device ends a branch on
+    /// a component's state.
+    pub(super) fn not_available(mut b: Branch, id: &str, kind: Kind, state: &str) -> Step {
+        b.hop(id, kind, Decision::Deny, Rule::State(state.to_string()));
+        b.block(
+            id,
+            kind,
+            Direction::Forward,
+            Code::BadState,
+            Why::State {
+                id: id.to_string(),
+                state: state.to_string(),
+            },
+        );
+        b.drop_all();
         Step::Leaf(b)
     }
 

@@ -73,24 +73,7 @@ impl Ctx<'_> {
         }
         self.cross_subnets(&mut b, subnet, &nat.subnet_id);
         if !forwards(nat) {
-            b.hop(
-                id,
-                Kind::NatGateway,
-                Decision::Deny,
-                Rule::State(nat.state.clone()),
-            );
-            b.block(
-                id,
-                Kind::NatGateway,
-                Direction::Forward,
-                Code::BadState,
-                Why::State {
-                    id: id.to_string(),
-                    state: nat.state.clone(),
-                },
-            );
-            b.drop_all();
-            out.push(Step::Leaf(b));
+            out.push(Self::not_available(b, id, Kind::NatGateway, &nat.state));
             return;
         }
         let addr = nat.addresses.iter().find_map(|a| a.private_ip);
