@@ -47,7 +47,7 @@ use std::net::Ipv4Addr;
 
 use crate::findings::{Absent, Beyond, Code, Decision, Kind, Note, Rule, Why};
 use crate::graph::NodeIndex;
-use crate::snapshot::RouteTarget;
+use crate::snapshot::{EndpointType, RouteTarget};
 
 use super::super::atoms::{ip_iv, is_private_ip, net_iv};
 use super::super::branch::{Branch, Leg};
@@ -284,9 +284,13 @@ impl Ctx<'_> {
                 return;
             }
         }
-        // The reply leaves by the owner subnet's route table: it must
-        // send the client's address to this gateway (a route to a NAT
-        // gateway would translate the reply, and no route drops it).
+        // The reply leaves by the owner subnet's route table: it reaches
+        // the client when that table sends the client's address to this
+        // gateway. No route, a blackhole, a NAT gateway (it would translate
+        // the reply), the local route or a gateway endpoint drop it; a
+        // target the engine does not model (an appliance, a Gateway Load
+        // Balancer or firewall endpoint, a transit gateway, a peering) may
+        // hand it back to the gateway: unknown.
         let Some(rt) = topo.route_table_of_subnet(&subnet) else {
             let absent = Absent::RouteTable(subnet.clone());
             out.push(self.not_captured(b, &subnet, Kind::Subnet, absent));
@@ -294,23 +298,61 @@ impl Ctx<'_> {
         };
         let split = self.route_split(rt);
         let (parts, _, _) = &*split;
-        let (mut ok_sure, mut ok_maybe) = (Vec::new(), Vec::new());
+        let (mut ok_sure, mut ok_maybe, mut beyond) = (Vec::new(), Vec::new(), Vec::new());
         for (i, s, mb) in parts {
             let r = &rt.routes[*i];
-            if r.active && r.target == RouteTarget::InternetGateway(igw.clone()) {
-                ok_sure.extend_from_slice(s);
-                ok_maybe.extend_from_slice(mb);
+            let drops = !r.active
+                || match &r.target {
+                    RouteTarget::InternetGateway(g) if *g == igw => {
+                        ok_sure.extend_from_slice(s);
+                        ok_maybe.extend_from_slice(mb);
+                        continue;
+                    }
+                    RouteTarget::InternetGateway(_)
+                    | RouteTarget::NatGateway(_)
+                    | RouteTarget::Local => true,
+                    RouteTarget::VpcEndpoint(e) => topo
+                        .endpoint(e)
+                        .is_some_and(|e| e.endpoint_type == EndpointType::Gateway),
+                    _ => false,
+                };
+            if !drops {
+                beyond.push((*i, mb));
             }
         }
         let (ok_sure, ok_maybe) = (merge_intervals(ok_sure), merge_intervals(ok_maybe));
         let srcs = b.ideal.projection(SRC);
-        let bad = iv_subtract(&srcs, &ok_maybe);
-        if !bad.is_empty() {
-            let mut nb = b.restrict_src(&bad, &bad);
-            let to = self.atoms.describe_set(&bad);
+        let mut rest = iv_subtract(&srcs, &ok_maybe);
+        for (i, mb) in beyond {
+            let part = iv_intersect(&rest, mb);
+            if part.is_empty() {
+                continue;
+            }
+            rest = iv_subtract(&rest, &part);
+            let target = rt.routes[i].target.id().to_string();
+            let mut nb = b.restrict_src(&part, &part);
+            nb.block(
+                &rt.id,
+                Kind::RouteTable,
+                Direction::Return,
+                Code::LeavesSnapshot,
+                Why::ReplyRoute {
+                    table: rt.id.clone(),
+                    subnet: subnet.clone(),
+                    to: self.atoms.describe_set(&part),
+                    via: Some(target.clone()),
+                    igw: igw.clone(),
+                },
+            );
+            self.notes.push(Note::Beyond(Beyond::Through(target)));
+            nb.make_unknown();
+            out.push(Step::Leaf(nb));
+        }
+        if !rest.is_empty() {
+            let mut nb = b.restrict_src(&rest, &rest);
             let via = parts
                 .iter()
-                .find(|(_, _, mb)| !iv_intersect(mb, &bad).is_empty())
+                .find(|(_, _, mb)| !iv_intersect(mb, &rest).is_empty())
                 .map(|(i, _, _)| rt.routes[*i].target.id().to_string());
             nb.block(
                 &rt.id,
@@ -320,18 +362,18 @@ impl Ctx<'_> {
                 Why::ReplyRoute {
                     table: rt.id.clone(),
                     subnet: subnet.clone(),
-                    to,
+                    to: self.atoms.describe_set(&rest),
                     via,
                     igw: igw.clone(),
                 },
             );
             nb.drop_all();
             out.push(Step::Leaf(nb));
-            if iv_intersect(&srcs, &ok_maybe).is_empty() {
-                return;
-            }
-            b = b.restrict_src(&ok_sure, &ok_maybe);
         }
+        if iv_intersect(&srcs, &ok_maybe).is_empty() {
+            return;
+        }
+        let b = b.restrict_src(&ok_sure, &ok_maybe);
         out.push(Step::Next(b, At::Eni { from: None, owner }));
     }
 }

@@ -116,3 +116,20 @@ fn an_edge_route_table_to_a_middlebox_makes_inbound_unknown() {
         Verdict::Reachable
     );
 }
+
+#[test]
+fn a_reply_routed_to_a_target_that_is_not_modelled_is_unknown() {
+    // Inspection designs route the public subnet's replies to a firewall
+    // appliance that hands them to the gateway: the engine cannot tell.
+    let mut s = with_web();
+    s["route_tables"][1]["routes"] = json!([
+        route("10.0.0.0/16", "local", ""),
+        route("0.0.0.0/0", "network-interface", "eni-app")
+    ]);
+    let r = from_internet(s, Some("198.51.100.7"));
+    assert_eq!(r.verdict, Verdict::Unknown, "{r:?}");
+    assert_eq!(
+        codes(&r),
+        vec![("rtb-pub".into(), "LEAVES_SNAPSHOT".into())]
+    );
+}
